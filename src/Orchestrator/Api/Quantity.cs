@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Buffers;
 using System.Numerics;
 using System.Text;
 using System.Text.Json;
@@ -382,7 +383,7 @@ public readonly struct Quantity : IEquatable<Quantity>, IComparable<Quantity>, I
             string text = reader.TokenType switch
             {
                 JsonTokenType.String => reader.GetString()!,
-                JsonTokenType.Number => Encoding.UTF8.GetString(reader.HasValueSequence ? reader.ValueSequence.ToArray() : reader.ValueSpan),
+                JsonTokenType.Number => Encoding.UTF8.GetString(reader.HasValueSequence ? BuffersExtensions.ToArray(reader.ValueSequence) : reader.ValueSpan),
                 _ => throw new JsonException($"A quantity must be a string such as \"500m\" or a number, not {reader.TokenType}."),
             };
             var error = TryParseCore(text, out var quantity);

@@ -1,0 +1,56 @@
+namespace Orchestrator.Api;
+
+/// <summary>
+/// Label and annotation keys that Kubernetes' workload controllers put on the objects they create, with the
+/// same names, so that selectors and tools written for Kubernetes work unchanged.
+/// </summary>
+public static class WellKnownLabels
+{
+    /// <summary>
+    /// Annotation on a Deployment and its ReplicaSets: the rollout revision (<c>"1"</c>, <c>"2"</c>, ...) of the
+    /// ReplicaSet; the Deployment carries the revision of its newest ReplicaSet.
+    /// </summary>
+    public const string DeploymentRevision = "deployment.kubernetes.io/revision";
+
+    /// <summary>Annotation on a Deployment's ReplicaSets: the Deployment's <c>spec.replicas</c> when the ReplicaSet was last scaled.</summary>
+    public const string DeploymentDesiredReplicas = "deployment.kubernetes.io/desired-replicas";
+
+    /// <summary>Annotation on a Deployment's ReplicaSets: <c>replicas + maxSurge</c> when the ReplicaSet was last scaled.</summary>
+    public const string DeploymentMaxReplicas = "deployment.kubernetes.io/max-replicas";
+
+    /// <summary>
+    /// Label on a Deployment's ReplicaSets, their selectors and their pods: a hash of the pod template (and the
+    /// collision count) that keeps the ReplicaSets of one Deployment from selecting each other's pods.
+    /// </summary>
+    public const string PodTemplateHash = "pod-template-hash";
+
+    /// <summary>Label on StatefulSet and DaemonSet pods: the name of the ControllerRevision the pod was created from.</summary>
+    public const string ControllerRevisionHash = "controller-revision-hash";
+
+    /// <summary>Label on StatefulSet pods: the pod's own name, for selecting one pod with a service.</summary>
+    public const string StatefulSetPodName = "statefulset.kubernetes.io/pod-name";
+
+    /// <summary>Label on StatefulSet pods (and Indexed Job pods): the pod's ordinal.</summary>
+    public const string PodIndex = "apps.kubernetes.io/pod-index";
+
+    /// <summary>Label on Job pods and in generated Job selectors: the Job's name.</summary>
+    public const string JobName = "batch.kubernetes.io/job-name";
+
+    /// <summary>The legacy, unprefixed form of <see cref="JobName"/>, still set on Job pods.</summary>
+    public const string LegacyJobName = "job-name";
+
+    /// <summary>Label on Job pods and the key of a generated Job selector: the Job's <c>metadata.uid</c>.</summary>
+    public const string JobControllerUid = "batch.kubernetes.io/controller-uid";
+
+    /// <summary>The legacy, unprefixed form of <see cref="JobControllerUid"/>, still set on Job pods.</summary>
+    public const string LegacyControllerUid = "controller-uid";
+
+    /// <summary>Annotation and label on pods of an <c>Indexed</c> Job: the pod's completion index.</summary>
+    public const string JobCompletionIndex = "batch.kubernetes.io/job-completion-index";
+
+    /// <summary>Finalizer the Job controller puts on its pods until it has counted them in the Job status.</summary>
+    public const string JobTrackingFinalizer = "batch.kubernetes.io/job-tracking";
+
+    /// <summary>Annotation on Jobs created by a CronJob: the scheduled time, in RFC 3339.</summary>
+    public const string CronJobScheduledTimestamp = "batch.kubernetes.io/cronjob-scheduled-timestamp";
+}
