@@ -210,4 +210,28 @@ else
     docker push "$REGISTRY/$IMAGE:1.0" >/dev/null || die "docker push $REGISTRY/$IMAGE:1.0 failed"
 fi
 
+# An image whose config blob is unlinked from its repository: the registry serves its manifest, so the engine starts
+# its progress stream, then fails to fetch the config. Tests use it for errors reported inside the pull stream.
+BROKEN=orchestrator-test/broken
+manifest_json() {
+    curl -s -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' "http://$REGISTRY/v2/$1/manifests/$2" | tr -d ' \n'
+}
+config_digest() { sed -n 's/.*"config":{[^}]*"digest":"\([^"]*\)".*/\1/p'; }
+broken_config=$(manifest_json "$BROKEN" 1.0 | config_digest)
+if [ -n "$broken_config" ] \
+    && [ "$(curl -s -o /dev/null -w '%{http_code}' -I "http://$REGISTRY/v2/$BROKEN/blobs/$broken_config")" = 404 ]; then
+    log "registry has the broken test image $REGISTRY/$BROKEN:1.0"
+else
+    log "pushing the broken test image $REGISTRY/$BROKEN:1.0"
+    printf 'FROM %s\nLABEL orchestrator.test.broken=true\n' "$IMAGE:1.0" \
+        | docker build -q -t "$REGISTRY/$BROKEN:1.0" - >/dev/null 2>&1 || die "docker build of $BROKEN failed"
+    docker push "$REGISTRY/$BROKEN:1.0" >/dev/null || die "docker push $REGISTRY/$BROKEN:1.0 failed"
+    broken_config=$(manifest_json "$BROKEN" 1.0 | config_digest)
+    [ -n "$broken_config" ] || die "cannot read the manifest of $REGISTRY/$BROKEN:1.0"
+    code=$(curl -s -o /dev/null -w '%{http_code}' -X DELETE "http://$REGISTRY/v2/$BROKEN/blobs/$broken_config")
+    [ "$code" = 202 ] || die "could not unlink the config blob of $BROKEN (HTTP $code)"
+fi
+# The engines must not have it, or a pull would not ask the registry for the config.
+docker rmi "$REGISTRY/$BROKEN:1.0" >/dev/null 2>&1 || true
+
 log "ready in $((SECONDS - START)) s"

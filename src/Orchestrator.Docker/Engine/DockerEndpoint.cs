@@ -10,23 +10,15 @@ internal sealed record DockerEndpoint(Uri Host, string Source, DockerTlsSettings
     public string Address => Host.Scheme switch
     {
         "unix" => "unix://" + Host.AbsolutePath,
-        "npipe" => "npipe://" + Host.AbsolutePath,
+        "npipe" => "npipe:////./pipe/" + PipeName,
         _ => Host.GetLeftPart(UriPartial.Authority),
     };
 
     /// <summary>The socket path of a <c>unix://</c> host.</summary>
     public string UnixSocketPath => Uri.UnescapeDataString(Host.AbsolutePath);
 
-    /// <summary>The pipe name of an <c>npipe:////./pipe/NAME</c> host.</summary>
-    public string PipeName
-    {
-        get
-        {
-            string path = Uri.UnescapeDataString(Host.AbsolutePath);
-            const string prefix = "//./pipe/";
-            return path.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) ? path[prefix.Length..] : path.TrimStart('/');
-        }
-    }
+    /// <summary>The pipe name of an <c>npipe:////./pipe/NAME</c> host (kept as <c>npipe://localhost/NAME</c>).</summary>
+    public string PipeName => Uri.UnescapeDataString(Host.AbsolutePath).TrimStart('/');
 
     /// <summary>Whether requests go through TLS.</summary>
     public bool UsesTls => Host.Scheme == "https" || (Host.Scheme == "tcp" && Tls is not null);
@@ -43,9 +35,12 @@ internal sealed record DockerEndpoint(Uri Host, string Source, DockerTlsSettings
             text = "unix://" + text;
         if (text.StartsWith("npipe://", StringComparison.OrdinalIgnoreCase))
         {
-            // npipe:////./pipe/docker_engine: keep the path verbatim (Uri would read "." as a host).
-            string path = text["npipe://".Length..].Replace('\\', '/');
-            return new DockerEndpoint(new Uri("npipe://localhost" + (path.StartsWith('/') ? path : "/" + path)), source, tls);
+            // npipe:////./pipe/docker_engine (or npipe://./pipe/…): only local pipes; Uri would drop the "./" segment.
+            string path = text["npipe:".Length..].Replace('\\', '/').TrimStart('/');
+            const string local = "./pipe/";
+            if (!path.StartsWith(local, StringComparison.OrdinalIgnoreCase) || path.Length == local.Length)
+                throw new FormatException($"Docker host '{host}' from {source} is not a local named pipe (npipe:////./pipe/NAME).");
+            return new DockerEndpoint(new Uri("npipe://localhost/" + Uri.EscapeDataString(path[local.Length..])), source, tls);
         }
 
         if (!Uri.TryCreate(text, UriKind.Absolute, out Uri? uri))

@@ -53,4 +53,28 @@ public static class WellKnownLabels
 
     /// <summary>Annotation on Jobs created by a CronJob: the scheduled time, in RFC 3339.</summary>
     public const string CronJobScheduledTimestamp = "batch.kubernetes.io/cronjob-scheduled-timestamp";
+
+    /// <summary>Node label: the node's host name; the usual <c>topologyKey</c> for spreading over nodes.</summary>
+    public const string Hostname = "kubernetes.io/hostname";
+
+    /// <summary>Node label: the node's operating system, for example <c>linux</c>.</summary>
+    public const string Os = "kubernetes.io/os";
+
+    /// <summary>Node label: the node's CPU architecture, for example <c>amd64</c>.</summary>
+    public const string Arch = "kubernetes.io/arch";
+
+    /// <summary>Node label: the node's zone.</summary>
+    public const string Zone = "topology.kubernetes.io/zone";
+
+    /// <summary>Node label: the node's region.</summary>
+    public const string Region = "topology.kubernetes.io/region";
+
+    /// <summary>Taint key the node lifecycle controller puts on a node whose <c>Ready</c> condition is <c>False</c>.</summary>
+    public const string TaintNodeNotReady = "node.kubernetes.io/not-ready";
+
+    /// <summary>Taint key the node lifecycle controller puts on a node whose <c>Ready</c> condition is <c>Unknown</c>.</summary>
+    public const string TaintNodeUnreachable = "node.kubernetes.io/unreachable";
+
+    /// <summary>Taint key put on a cordoned node (<c>spec.unschedulable</c>).</summary>
+    public const string TaintNodeUnschedulable = "node.kubernetes.io/unschedulable";
 }

@@ -29,7 +29,7 @@ public sealed record ReplicationControllerSpec
     public IReadOnlyDictionary<string, string> Selector { get; init; } = ImmutableDictionary<string, string>.Empty;
 
     /// <summary>The pods to create; its labels must match <see cref="Selector"/>.</summary>
-    public PodTemplateSpec? Template { get; init; }
+    public PodTemplateSpec Template { get; init; } = new();
 }
 
 /// <summary>The observed state of a replication controller (Kubernetes <c>ReplicationControllerStatus</c>).</summary>

@@ -10,7 +10,7 @@ namespace Orchestrator.Api.Selectors;
 /// <code>
 /// var selector = Selector.Parse("app=web, tier in (fe,be), !canary");
 /// selector.Matches(pod.Metadata.Labels);   // true for app=web,tier=fe
-/// selector.ToString();                     // "!canary,app=web,tier in (be,fe)"
+/// selector.ToString();                     // "app=web,!canary,tier in (be,fe)"
 /// </code>
 /// </example>
 public sealed class Selector : IEquatable<Selector>

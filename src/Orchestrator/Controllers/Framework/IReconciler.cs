@@ -23,7 +23,7 @@ namespace Orchestrator.Controllers;
 /// Do not log and swallow; throw.</item>
 /// <item><see cref="TerminalException"/>: the error is logged once and the key is not retried until the object changes
 /// again; use it for errors no retry can fix, such as an invalid spec.</item>
-/// <item><see cref="OperationCanceledException"/> after <paramref name="cancellationToken"/> was cancelled: the controller
+/// <item><see cref="OperationCanceledException"/> after the cancellation token was cancelled: the controller
 /// is stopping; nothing is logged and the key is not retried.</item>
 /// </list>
 /// <para>The engine never runs two calls for the same key at once, but does run calls for different keys concurrently

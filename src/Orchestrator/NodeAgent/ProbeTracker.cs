@@ -1,0 +1,125 @@
+using Orchestrator.Api;
+using Orchestrator.Runtime;
+
+namespace Orchestrator.NodeAgent;
+
+/// <summary>
+/// The probe results of one container instance (kubelet's prober results cache plus worker counters). Written by probe
+/// workers, read by the pod's sync; all members are thread-safe.
+/// </summary>
+internal sealed class ProbeTracker
+{
+    private readonly object _gate = new();
+    private readonly int[] _successes = new int[3];
+    private readonly int[] _failures = new int[3];
+    private bool _ready;
+    private bool _started;
+    private string? _killReason;
+
+    public ProbeTracker(string containerId, Container container, DateTimeOffset startedAt)
+    {
+        ContainerId = containerId;
+        Container = container;
+        StartedAt = startedAt;
+        _started = container.StartupProbe is null;
+        // Without a readiness probe a container is ready as soon as it has started.
+        _ready = container.ReadinessProbe is null && _started;
+    }
+
+    public string ContainerId { get; }
+
+    public Container Container { get; }
+
+    public DateTimeOffset StartedAt { get; }
+
+    /// <summary>Set when the tracker is abandoned (container restarted or pod gone); its probes stop.</summary>
+    public bool Stopped { get; set; }
+
+    public bool Ready
+    {
+        get
+        {
+            lock (_gate) return _ready && _started;
+        }
+    }
+
+    public bool Started
+    {
+        get
+        {
+            lock (_gate) return _started;
+        }
+    }
+
+    /// <summary>Why the container must be killed (liveness or startup failure), or null.</summary>
+    public string? KillReason
+    {
+        get
+        {
+            lock (_gate) return _killReason;
+        }
+    }
+
+    public static Probe? ProbeOf(Container container, ProbeKind kind) => kind switch
+    {
+        ProbeKind.Liveness => container.LivenessProbe,
+        ProbeKind.Readiness => container.ReadinessProbe,
+        ProbeKind.Startup => container.StartupProbe,
+        _ => null,
+    };
+
+    /// <summary>Records one attempt; returns true when the container's ready/started/kill state changed.</summary>
+    public bool Record(ProbeKind kind, Probe probe, bool success)
+    {
+        var i = (int)kind;
+        lock (_gate)
+        {
+            if (success)
+            {
+                _successes[i]++;
+                _failures[i] = 0;
+            }
+            else
+            {
+                _failures[i]++;
+                _successes[i] = 0;
+            }
+            var failed = _failures[i] >= Math.Max(1, probe.FailureThreshold);
+            var passed = _successes[i] >= Math.Max(1, probe.SuccessThreshold);
+            switch (kind)
+            {
+                case ProbeKind.Readiness:
+                    if (passed && !_ready) return _ready = true;
+                    if (failed && _ready)
+                    {
+                        _ready = false;
+                        return true;
+                    }
+                    return false;
+                case ProbeKind.Startup:
+                    if (success && !_started)
+                    {
+                        _started = true;
+                        // A container without a readiness probe becomes ready once it has started.
+                        if (Container.ReadinessProbe is null) _ready = true;
+                        return true;
+                    }
+                    if (failed && !_started && _killReason is null)
+                    {
+                        _killReason = $"Container {Container.Name} failed startup probe, will be restarted";
+                        return true;
+                    }
+                    return false;
+                case ProbeKind.Liveness:
+                    if (failed && _killReason is null)
+                    {
+                        _killReason = $"Container {Container.Name} failed liveness probe, will be restarted";
+                        return true;
+                    }
+                    return false;
+                default:
+                    return false;
+            }
+        }
+    }
+}

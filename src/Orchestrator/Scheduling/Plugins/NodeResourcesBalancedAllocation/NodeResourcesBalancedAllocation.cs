@@ -1,0 +1,29 @@
+namespace Orchestrator.Scheduling.Plugins;
+
+/// <summary>
+/// Prefers nodes whose CPU and memory would be used in similar proportions with the pod placed (Kubernetes'
+/// <c>NodeResourcesBalancedAllocation</c>): with <c>f</c> the requested fraction of each resource (capped at 1),
+/// the score is <c>(1 - |f_cpu - f_memory| / 2) * 100</c>, the standard deviation form for two resources. It counts
+/// actual requests; a pod that requests neither CPU nor memory gets the same score everywhere.
+/// </summary>
+internal sealed class NodeResourcesBalancedAllocation : IScorePlugin
+{
+    /// <inheritdoc/>
+    public string Name => SchedulerPlugins.NodeResourcesBalancedAllocation;
+
+    /// <inheritdoc/>
+    public long Score(SchedulingContext context, PodInfo pod, NodeInfo node) => Compute(pod, node);
+
+    /// <summary>The score of <paramref name="node"/> for <paramref name="pod"/>, 0..100.</summary>
+    public static long Compute(PodInfo pod, NodeInfo node)
+    {
+        var request = pod.Requests;
+        if (request.MilliCpu == 0 && request.Memory == 0) return 0;
+        var allocatable = node.Allocatable;
+        if (allocatable.MilliCpu <= 0 || allocatable.Memory <= 0) return 0;
+        var cpu = Math.Min(1.0, (double)(node.Requested.MilliCpu + request.MilliCpu) / allocatable.MilliCpu);
+        var memory = Math.Min(1.0, (double)(node.Requested.Memory + request.Memory) / allocatable.Memory);
+        var std = Math.Abs(cpu - memory) / 2;
+        return (long)((1 - std) * IScorePlugin.MaxNodeScore);
+    }
+}

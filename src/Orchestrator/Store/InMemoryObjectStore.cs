@@ -1,0 +1,519 @@
+using System.Collections.Frozen;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Orchestrator.Api;
+using Orchestrator.Api.Defaulting;
+using Orchestrator.Api.Errors;
+using Orchestrator.Api.Validation;
+
+namespace Orchestrator.Store;
+
+/// <summary>
+/// The object store of an embedded cluster: every kind of <see cref="ApiResources"/> kept in memory, with one
+/// cluster-wide resourceVersion, optimistic concurrency, Kubernetes create/update/delete semantics and watches.
+/// </summary>
+/// <remarks>
+/// <para><b>Ownership.</b> The store keeps the object given to a write (after defaulting, with its store-owned metadata
+/// set) as its own snapshot and hands the same instance to every reader. Objects are immutable records and their
+/// collections are read-only interfaces; a caller must not mutate a collection instance after passing it in (for
+/// example a <see cref="List{T}"/> behind an <see cref="IReadOnlyList{T}"/>).</para>
+/// <para><b>Consistency.</b> Writes are linearizable and each takes the next resourceVersion. Gets read the latest
+/// committed state without locks. Lists are exact snapshots at their resourceVersion, read without blocking writers.
+/// Watches see every change of their kind exactly once, in resourceVersion order (see <see cref="IObjectReader.Watch"/>).</para>
+/// <para><b>Namespaces.</b> <c>default</c>, <c>kube-system</c>, <c>kube-public</c> and <c>kube-node-lease</c> exist from
+/// the start. Namespaced objects can only be created in an existing namespace that is not terminating. Deleting a
+/// namespace marks it Terminating; it is removed when an update clears its <c>spec.finalizers</c> (the namespace
+/// controller's finalize step) and no metadata finalizer remains.</para>
+/// <para><b>Metrics.</b> Meter <c>Orchestrator.Store</c>: <c>orchestrator.store.writes</c> (by kind and verb),
+/// <c>orchestrator.store.watches</c> and <c>orchestrator.store.watch_overflows</c> (by kind).</para>
+/// </remarks>
+/// <example>
+/// <code>
+/// using var store = new InMemoryObjectStore(TimeProvider.System);
+/// var pod = await store.CreateAsync(new Pod { Metadata = new() { Name = "web", Namespace = "default" }, Spec = spec });
+/// await store.UpdateWithRetryAsync&lt;Pod&gt;("default", "web", p =&gt; p with { Metadata = p.Metadata with { Labels = labels } });
+/// </code>
+/// </example>
+public sealed class InMemoryObjectStore : IObjectStore, IDisposable
+{
+    private const string NameAlphabet = "bcdfghjklmnpqrstvwxz2456789";
+    private const int GeneratedSuffixLength = 5;
+    private const int MaxGenerateNamePrefixLength = 63 - GeneratedSuffixLength;
+    private const int MaxNameAttempts = 8;
+    private static readonly string[] InitialNamespaces = ["default", "kube-system", "kube-public", "kube-node-lease"];
+
+    private readonly TimeProvider _time;
+    private readonly FrozenDictionary<Type, KindStore> _byType;
+    private readonly Dictionary<ResourceKind, KindStore> _byKind = new(ReferenceEqualityComparer.Instance);
+    private readonly KindStore _namespaces;
+    private readonly Random? _random;
+    private readonly Lock _randomGate = new();
+    private readonly ITimer _bookmarkTimer;
+    private long _bookmarkEpoch;
+    private int _openWatches;
+    private volatile bool _disposed;
+
+    /// <summary>Creates a store on the system clock with default options.</summary>
+    public InMemoryObjectStore()
+        : this(TimeProvider.System)
+    {
+    }
+
+    /// <summary>Creates a store.</summary>
+    /// <param name="timeProvider">The clock for creation and deletion timestamps and for bookmarks.</param>
+    /// <param name="options">History and watch tuning; null for the defaults.</param>
+    /// <param name="logger">Receives watch overflows and observer failures; null for none.</param>
+    public InMemoryObjectStore(TimeProvider timeProvider, InMemoryObjectStoreOptions? options = null, ILogger<InMemoryObjectStore>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        options ??= new InMemoryObjectStoreOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.WatchHistorySize, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.WatchBufferSize, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.BookmarkInterval, TimeSpan.Zero);
+        _time = timeProvider;
+        _random = options.Random;
+        Logger = logger ?? (ILogger)NullLogger.Instance;
+        WatchBufferSize = options.WatchBufferSize;
+        var byType = new Dictionary<Type, KindStore>();
+        foreach (var kind in ApiResources.All)
+        {
+            var store = new KindStore(kind, Clock, options.WatchHistorySize);
+            byType[kind.ClrType] = store;
+            _byKind[kind] = store;
+        }
+        _byType = byType.ToFrozenDictionary();
+        _namespaces = _byType[typeof(Namespace)];
+        foreach (var name in InitialNamespaces) Create(new Namespace { Metadata = new ObjectMeta { Name = name } });
+        _bookmarkTimer = timeProvider.CreateTimer(static s => ((InMemoryObjectStore)s!).OnBookmarkTimer(), this,
+            options.BookmarkInterval, options.BookmarkInterval);
+    }
+
+    /// <inheritdoc/>
+    public long CurrentResourceVersion => Clock.Current;
+
+    internal ResourceVersionClock Clock { get; } = new();
+
+    internal ILogger Logger { get; }
+
+    internal StoreMetrics Metrics { get; } = new();
+
+    internal int WatchBufferSize { get; }
+
+    internal long BookmarkEpoch => Volatile.Read(ref _bookmarkEpoch);
+
+    internal bool IsDisposed => _disposed;
+
+    /// <inheritdoc/>
+    public ValueTask<KubernetesObject?> GetAsync(ResourceKind kind, string? @namespace, string name, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var store = For(kind);
+        return new ValueTask<KubernetesObject?>(store.Find(KeyFor(kind, @namespace, name))?.Current);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<ObjectList<KubernetesObject>> ListAsync(ResourceKind kind, ListOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var store = For(kind);
+        var filter = WatchFilter.Create(kind, options);
+        var limit = options?.Limit ?? 0;
+        if (limit < 0) throw new BadRequestException($"limit must not be negative, got {limit}");
+        ContinueToken? token = string.IsNullOrEmpty(options?.Continue) ? null : ContinueToken.Decode(options.Continue);
+        var snapshot = store.ReadSnapshot(filter, token?.ResourceVersion, token?.After);
+        try
+        {
+            var entries = snapshot.Entries.AsSpan(0, snapshot.Count);
+            var count = entries.Length;
+            string? next = null;
+            long? remaining = null;
+            if (limit > 0 && count > limit)
+            {
+                Sorting.SmallestSorted(entries, limit, new SnapshotEntry.ByKey());
+                count = limit;
+                next = new ContinueToken(snapshot.ResourceVersion, entries[limit - 1].Key).Encode();
+                remaining = entries.Length - limit;
+            }
+            else
+            {
+                entries.Sort(new SnapshotEntry.ByKey());
+            }
+            // An array of the kind's own type, so typed callers can use it without copying.
+            var items = (KubernetesObject[])Array.CreateInstance(kind.ClrType, count);
+            for (var i = 0; i < count; i++) items[i] = entries[i].Object;
+            var list = new ObjectList<KubernetesObject>(items, ResourceVersions.Format(snapshot.ResourceVersion), next, remaining);
+            return new ValueTask<ObjectList<KubernetesObject>>(list);
+        }
+        finally
+        {
+            snapshot.Return();
+        }
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="BadRequestException">A selector does not parse or names an unsupported field (thrown at once).</exception>
+    public IObservable<WatchEvent<KubernetesObject>> Watch(ResourceKind kind, WatchOptions? options = null) =>
+        new WatchObservable(this, For(kind), WatchFilter.Create(kind, options), options);
+
+    /// <inheritdoc/>
+    /// <exception cref="BadRequestException"><c>metadata.resourceVersion</c> is set.</exception>
+    public ValueTask<KubernetesObject> CreateAsync(KubernetesObject obj, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        cancellationToken.ThrowIfCancellationRequested();
+        ThrowIfDisposed();
+        return new ValueTask<KubernetesObject>(Create(obj));
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// The uid, creationTimestamp, deletionTimestamp and deletionGracePeriodSeconds are kept as stored (a different uid is
+    /// rejected), and while the object is being deleted no finalizer may be added. An update that changes nothing returns
+    /// the stored object without a new resourceVersion or watch event.
+    /// </remarks>
+    public ValueTask<KubernetesObject> UpdateAsync(KubernetesObject obj, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        cancellationToken.ThrowIfCancellationRequested();
+        ThrowIfDisposed();
+        return new ValueTask<KubernetesObject>(Update(obj));
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>A status equal to the stored one returns the stored object without a new resourceVersion or watch event.</remarks>
+    /// <exception cref="BadRequestException">The kind has no status.</exception>
+    public ValueTask<KubernetesObject> UpdateStatusAsync(KubernetesObject obj, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        cancellationToken.ThrowIfCancellationRequested();
+        ThrowIfDisposed();
+        return new ValueTask<KubernetesObject>(UpdateStatus(obj));
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>The rules for pods, namespaces and finalizers are those of Kubernetes' registry strategies.</remarks>
+    /// <exception cref="ForbiddenException">The namespace <c>default</c>, <c>kube-system</c> or <c>kube-public</c> was to be deleted.</exception>
+    public ValueTask<KubernetesObject?> DeleteAsync(ResourceKind kind, string? @namespace, string name, DeleteOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        cancellationToken.ThrowIfCancellationRequested();
+        ThrowIfDisposed();
+        return new ValueTask<KubernetesObject?>(Delete(kind, @namespace, name, options));
+    }
+
+    /// <summary>Completes every open watch (<see cref="IObserver{T}.OnCompleted"/>) and rejects later writes.</summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        Interlocked.MemoryBarrier();
+        _bookmarkTimer.Dispose();
+        foreach (var store in _byType.Values) store.Signal.Notify();
+        StoreLog.Disposed(Logger, Volatile.Read(ref _openWatches));
+        Metrics.Dispose();
+    }
+
+    internal void WatchOpened(KindStore kind)
+    {
+        Interlocked.Increment(ref _openWatches);
+        Metrics.WatchOpened(kind.Kind.Kind);
+    }
+
+    internal void WatchClosed(KindStore kind)
+    {
+        Interlocked.Decrement(ref _openWatches);
+        Metrics.WatchClosed(kind.Kind.Kind);
+    }
+
+    private KubernetesObject Create(KubernetesObject obj)
+    {
+        var store = KindOf(obj);
+        var kind = store.Kind;
+        var meta = obj.Metadata;
+        if (!string.IsNullOrEmpty(meta.ResourceVersion))
+        {
+            throw new BadRequestException("resourceVersion should not be set on objects to be created");
+        }
+        var generate = string.IsNullOrEmpty(meta.Name) && !string.IsNullOrEmpty(meta.GenerateName);
+        var ns = kind.Namespaced ? meta.Namespace ?? "" : "";
+        var prepared = ObjectLifecycle.PrepareForCreate(ObjectDefaulter.ApplyDefaults(obj));
+        prepared = prepared with
+        {
+            Metadata = prepared.Metadata with
+            {
+                Name = generate ? GenerateName(store, ns, meta.GenerateName!) : meta.Name,
+                Uid = Guid.NewGuid().ToString(),
+                CreationTimestamp = Now(),
+                Generation = 1,
+                DeletionTimestamp = null,
+                DeletionGracePeriodSeconds = null,
+            },
+        };
+        ObjectValidator.EnsureValid(prepared);
+        if (kind.Namespaced) EnsureNamespaceAcceptsContent(store, ns, prepared.Metadata.Name!);
+
+        for (var attempt = 1; ; attempt++)
+        {
+            var key = ObjectKey.Of(prepared);
+            KubernetesObject? created = null;
+            lock (store.Gate)
+            {
+                if (store.Find(key) is null)
+                {
+                    var rv = Clock.Next();
+                    created = WithResourceVersion(prepared, prepared.Metadata, rv);
+                    store.Insert(key, created, rv);
+                }
+            }
+            if (created is not null)
+            {
+                Committed(store, "create");
+                return created;
+            }
+            if (!generate || attempt >= MaxNameAttempts) throw new AlreadyExistsException(store.QualifiedResource, key.Namespace, key.Name);
+            prepared = prepared with { Metadata = prepared.Metadata with { Name = GenerateName(store, ns, meta.GenerateName!) } };
+        }
+    }
+
+    private KubernetesObject Update(KubernetesObject obj)
+    {
+        var store = KindOf(obj);
+        var kind = store.Kind;
+        var key = KeyOf(kind, obj);
+        var incoming = ObjectDefaulter.ApplyDefaults(obj);
+        var im = incoming.Metadata;
+        while (true)
+        {
+            var slot = store.Find(key) ?? throw new NotFoundException(store.QualifiedResource, key.Namespace, key.Name);
+            var stored = slot.Current;
+            var sm = stored.Metadata;
+            CheckPrecondition(store, key, obj.Metadata.ResourceVersion, sm);
+            if (!string.IsNullOrEmpty(im.Uid) && im.Uid != sm.Uid)
+            {
+                throw Invalid(kind, key, "metadata.uid", $"Invalid value: \"{im.Uid}\": field is immutable");
+            }
+            if (sm.DeletionTimestamp is not null && !ReferenceEquals(im.Finalizers, sm.Finalizers) &&
+                MetadataComparison.Added(sm.Finalizers, im.Finalizers) is { Count: > 0 } added)
+            {
+                throw Invalid(kind, key, "metadata.finalizers",
+                    $"Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers [{string.Join(", ", added)}]");
+            }
+            var desiredUnchanged = incoming.DesiredStateEquals(stored);
+            if (desiredUnchanged && MetadataComparison.ClientFieldsEqual(im, sm)) return stored;
+            Validate(incoming, kind, desiredUnchanged);
+
+            var status = store.StatusOf(stored);
+            var body = ReferenceEquals(store.StatusOf(incoming), status) ? incoming : incoming.WithStatusOf(stored);
+            var remove = ObjectLifecycle.ShouldRemoveAfterUpdate(incoming, sm);
+            KubernetesObject? result = null;
+            lock (store.Gate)
+            {
+                if (!slot.Removed && ReferenceEquals(slot.Current, stored))
+                {
+                    var rv = Clock.Next();
+                    result = body with
+                    {
+                        Metadata = im with
+                        {
+                            Uid = sm.Uid,
+                            CreationTimestamp = sm.CreationTimestamp,
+                            DeletionTimestamp = sm.DeletionTimestamp,
+                            DeletionGracePeriodSeconds = sm.DeletionGracePeriodSeconds,
+                            Generation = desiredUnchanged ? sm.Generation : sm.Generation + 1,
+                            ResourceVersion = ResourceVersions.Format(rv),
+                        },
+                    };
+                    if (remove) store.Remove(slot, result, rv);
+                    else store.Replace(slot, result, rv);
+                }
+            }
+            // Null: another writer replaced the object since it was read; check the precondition against the new state.
+            if (result is null) continue;
+            Committed(store, remove ? "delete" : "update");
+            return result;
+        }
+    }
+
+    private KubernetesObject UpdateStatus(KubernetesObject obj)
+    {
+        var store = KindOf(obj);
+        var kind = store.Kind;
+        if (!store.HasStatus) throw new BadRequestException($"{store.QualifiedResource} have no status");
+        var key = KeyOf(kind, obj);
+        var status = store.StatusOf(obj);
+        while (true)
+        {
+            var slot = store.Find(key) ?? throw new NotFoundException(store.QualifiedResource, key.Namespace, key.Name);
+            var stored = slot.Current;
+            CheckPrecondition(store, key, obj.Metadata.ResourceVersion, stored.Metadata);
+            var storedStatus = store.StatusOf(stored);
+            if (ReferenceEquals(status, storedStatus) || Equals(status, storedStatus) || KubernetesJson.ContentEquals(status, storedStatus))
+            {
+                return stored;
+            }
+            var body = stored.WithStatusOf(obj);
+            KubernetesObject? result = null;
+            lock (store.Gate)
+            {
+                if (!slot.Removed && ReferenceEquals(slot.Current, stored))
+                {
+                    var rv = Clock.Next();
+                    result = WithResourceVersion(body, stored.Metadata, rv);
+                    store.Replace(slot, result, rv);
+                }
+            }
+            if (result is null) continue;
+            Committed(store, "update_status");
+            return result;
+        }
+    }
+
+    private KubernetesObject? Delete(ResourceKind kind, string? @namespace, string name, DeleteOptions? options)
+    {
+        var store = For(kind);
+        var key = KeyFor(kind, @namespace, name);
+        while (true)
+        {
+            var slot = store.Find(key) ?? throw new NotFoundException(store.QualifiedResource, key.Namespace, key.Name);
+            var stored = slot.Current;
+            var meta = stored.Metadata;
+            if (!string.IsNullOrEmpty(options?.PreconditionUid) && options.PreconditionUid != meta.Uid)
+            {
+                throw new ConflictException($"Precondition failed: UID in precondition: {options.PreconditionUid}, UID in object meta: {meta.Uid}");
+            }
+            if (!string.IsNullOrEmpty(options?.PreconditionResourceVersion) && options.PreconditionResourceVersion != meta.ResourceVersion)
+            {
+                throw new ConflictException(
+                    $"Precondition failed: ResourceVersion in precondition: {options.PreconditionResourceVersion}, ResourceVersion in object meta: {meta.ResourceVersion}");
+            }
+            var plan = ObjectLifecycle.PlanDeletion(stored, options, Now());
+            if (plan.Action == DeletionAction.Unchanged) return stored;
+            var body = plan.Object ?? stored;
+            KubernetesObject? result = null;
+            lock (store.Gate)
+            {
+                if (!slot.Removed && ReferenceEquals(slot.Current, stored))
+                {
+                    var rv = Clock.Next();
+                    result = WithResourceVersion(body, body.Metadata, rv);
+                    if (plan.Action == DeletionAction.Remove) store.Remove(slot, result, rv);
+                    else store.Replace(slot, result, rv);
+                }
+            }
+            if (result is null) continue;
+            Committed(store, "delete");
+            return plan.Action == DeletionAction.Remove ? null : result;
+        }
+    }
+
+    private static void Validate(KubernetesObject obj, ResourceKind kind, bool desiredStateUnchanged)
+    {
+        // The stored desired state was validated when written; an update that keeps it only needs its metadata checked.
+        if (!desiredStateUnchanged || obj.ApiVersion != kind.ApiVersion || obj.Kind != kind.Kind)
+        {
+            ObjectValidator.EnsureValid(obj);
+            return;
+        }
+        var errors = new ValidationErrors();
+        MetadataValidation.Validate(obj.Metadata, kind, errors);
+        if (!errors.IsValid) throw new ValidationException(obj.Kind, obj.Metadata.Name, errors.Errors);
+    }
+
+    private static void CheckPrecondition(KindStore store, ObjectKey key, string? resourceVersion, ObjectMeta stored)
+    {
+        if (string.IsNullOrEmpty(resourceVersion) || string.Equals(resourceVersion, stored.ResourceVersion, StringComparison.Ordinal)) return;
+        throw new ConflictException(
+            $"Operation cannot be fulfilled on {store.QualifiedResource} \"{key.Name}\": the object has been modified; please apply your changes to the latest version and try again");
+    }
+
+    private static ValidationException Invalid(ResourceKind kind, ObjectKey key, string field, string reason) =>
+        new(kind.Kind, key.Name, [new FieldError(field, reason)]);
+
+    private static KubernetesObject WithResourceVersion(KubernetesObject obj, ObjectMeta meta, long rv) =>
+        obj with { Metadata = meta with { ResourceVersion = ResourceVersions.Format(rv) } };
+
+    private static ObjectKey KeyOf(ResourceKind kind, KubernetesObject obj) =>
+        string.IsNullOrEmpty(obj.Metadata.Name)
+            ? throw Invalid(kind, default, "metadata.name", "Required value: name is required")
+            : KeyFor(kind, obj.Metadata.Namespace, obj.Metadata.Name);
+
+    private static ObjectKey KeyFor(ResourceKind kind, string? @namespace, string name) =>
+        new(kind.Namespaced ? @namespace ?? "" : "", name);
+
+    private void EnsureNamespaceAcceptsContent(KindStore store, string ns, string name)
+    {
+        if (_namespaces.Find(new ObjectKey("", ns))?.Current is not Namespace target) throw new NotFoundException("namespaces", null, ns);
+        if (ObjectLifecycle.IsTerminating(target))
+        {
+            throw new ForbiddenException(
+                $"{store.QualifiedResource} \"{name}\" is forbidden: unable to create new content in namespace {ns} because it is being terminated");
+        }
+    }
+
+    private string GenerateName(KindStore store, string ns, string prefix)
+    {
+        if (prefix.Length > MaxGenerateNamePrefixLength) prefix = prefix[..MaxGenerateNamePrefixLength];
+        string name;
+        var attempts = 0;
+        do
+        {
+            name = string.Create(prefix.Length + GeneratedSuffixLength, (Prefix: prefix, Store: this), static (span, state) =>
+            {
+                state.Prefix.AsSpan().CopyTo(span);
+                state.Store.FillRandom(span[state.Prefix.Length..]);
+            });
+        }
+        while (store.Find(new ObjectKey(ns, name)) is not null && ++attempts < MaxNameAttempts);
+        return name;
+    }
+
+    private void FillRandom(Span<char> span)
+    {
+        if (_random is null)
+        {
+            for (var i = 0; i < span.Length; i++) span[i] = NameAlphabet[Random.Shared.Next(NameAlphabet.Length)];
+            return;
+        }
+        lock (_randomGate)
+        {
+            for (var i = 0; i < span.Length; i++) span[i] = NameAlphabet[_random.Next(NameAlphabet.Length)];
+        }
+    }
+
+    /// <summary>Now, truncated to whole seconds as Kubernetes stores timestamps.</summary>
+    private DateTimeOffset Now()
+    {
+        var ticks = _time.GetUtcNow().UtcTicks;
+        return new DateTimeOffset(ticks - ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
+    }
+
+    private void Committed(KindStore store, string verb)
+    {
+        store.Signal.Notify();
+        Metrics.Write(store.Kind.Kind, verb);
+    }
+
+    private void OnBookmarkTimer()
+    {
+        Interlocked.Increment(ref _bookmarkEpoch);
+        foreach (var store in _byType.Values) store.Signal.Notify();
+    }
+
+    private KindStore For(ResourceKind kind)
+    {
+        ArgumentNullException.ThrowIfNull(kind);
+        if (_byKind.TryGetValue(kind, out var store)) return store;
+        if (ApiResources.Find(kind.ApiVersion, kind.Kind) is { } known && _byKind.TryGetValue(known, out store)) return store;
+        throw new ArgumentException($"{kind} is not a supported kind; supported: {ApiResources.Supported}", nameof(kind));
+    }
+
+    private KindStore KindOf(KubernetesObject obj)
+    {
+        if (_byType.TryGetValue(obj.GetType(), out var store)) return store;
+        ObjectValidator.EnsureValid(obj);
+        throw new ArgumentException($"{obj.GetType().Name} is not a supported kind.", nameof(obj));
+    }
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
+}
