@@ -197,6 +197,7 @@ http:
 EOF
     log "starting docker-registry on $REGISTRY (log $LOG_DIR/orch-registry.log)"
     setsid docker-registry serve "$REGISTRY_DIR/config.yml" </dev/null >>"$LOG_DIR/orch-registry.log" 2>&1 &
+    echo $! >/run/orch-registry.pid
     wait_for 30 "registry" registry_up || die "the registry did not answer on $REGISTRY within 30 s; see $LOG_DIR/orch-registry.log"
 fi
 remote_digest=$(curl -s -I -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' \

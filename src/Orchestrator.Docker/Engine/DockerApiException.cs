@@ -16,6 +16,15 @@ internal class DockerApiException : Exception
         Request = request;
     }
 
+    /// <summary>For subclasses that word their own message.</summary>
+    protected DockerApiException(string message, HttpStatusCode statusCode, string engineMessage, string? request)
+        : base(message)
+    {
+        StatusCode = statusCode;
+        EngineMessage = engineMessage;
+        Request = request;
+    }
+
     /// <summary>The HTTP status the engine returned.</summary>
     public HttpStatusCode StatusCode { get; }
 

@@ -9,7 +9,11 @@ namespace Orchestrator.Docker.Engine;
 /// <see cref="DockerApiException"/> or <see cref="DockerNotFoundException"/> instead.
 /// </summary>
 internal sealed class DockerImagePullException(string image, string engineMessage, string? endpoint)
-    : DockerApiException(HttpStatusCode.InternalServerError, engineMessage, $"pull {image}", endpoint)
+    : DockerApiException(
+        $"Pulling {image} failed: {engineMessage} (Docker engine {endpoint})",
+        HttpStatusCode.InternalServerError,
+        engineMessage,
+        "POST /images/create")
 {
     /// <summary>The image reference that was being pulled.</summary>
     public string Image { get; } = image;

@@ -18,12 +18,14 @@ internal sealed class BackOff
 
     /// <summary>
     /// True while the last failure (at <paramref name="eventTime"/>) is less than <see cref="Delay"/> ago
-    /// (<c>IsInBackOffSince</c>); <paramref name="retryAt"/> is when it ends.
+    /// (<c>IsInBackOffSince</c>); <paramref name="retryAt"/> is when it ends. A failure more than the reset period after
+    /// the last retry is not backed off: the container had been running stably.
     /// </summary>
-    public bool IsInBackOffSince(DateTimeOffset eventTime, DateTimeOffset now, out DateTimeOffset retryAt)
+    public bool IsInBackOffSince(DateTimeOffset eventTime, DateTimeOffset now, NodeAgentOptions options, out DateTimeOffset retryAt)
     {
         retryAt = eventTime + _delay;
-        return _delay > TimeSpan.Zero && now - eventTime < _delay;
+        if (_delay == TimeSpan.Zero || eventTime - _lastUpdate > options.BackOffReset) return false;
+        return now - eventTime < _delay;
     }
 
     /// <summary>Records a retry at <paramref name="now"/>: the delay becomes base (first time or after a reset) or doubles.</summary>

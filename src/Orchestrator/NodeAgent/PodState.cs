@@ -20,6 +20,9 @@ internal sealed class PodState(ObjectKey key, string uid)
 
     public int SandboxAttempt { get; set; }
 
+    /// <summary>The configuration the sandbox was created with (rebuilt without volumes for an adopted sandbox).</summary>
+    public PodSandboxConfig? SandboxConfig { get; set; }
+
     /// <summary>True while the sandbox exists and its network is attached.</summary>
     public bool SandboxReady { get; set; }
 

@@ -4,9 +4,13 @@ using Orchestrator.Api.Errors;
 namespace Orchestrator.Store;
 
 /// <summary>
-/// Typed access to the object store: the kind is taken from <typeparamref name="T"/> (see <see cref="ApiResources.For{T}"/>)
+/// Typed access to the object store: the kind is taken from the type argument (see <see cref="ApiResources.For{T}"/>)
 /// and results are of that type. Semantics and exceptions are those of <see cref="IObjectReader"/> and <see cref="IObjectWriter"/>.
 /// </summary>
+/// <remarks>
+/// Write the type argument for the writes (<c>store.CreateAsync&lt;Pod&gt;(pod)</c>): without it C# binds to the untyped
+/// interface method of the same name, which returns a <see cref="KubernetesObject"/>.
+/// </remarks>
 public static class ObjectStoreExtensions
 {
     /// <summary>Returns the object named <paramref name="name"/> in <paramref name="namespace"/> (null for cluster-scoped kinds), or null.</summary>
@@ -129,8 +133,8 @@ public static class ObjectStoreExtensions
             try
             {
                 return status
-                    ? await store.UpdateStatusAsync(changed, cancellationToken).ConfigureAwait(false)
-                    : await store.UpdateAsync(changed, cancellationToken).ConfigureAwait(false);
+                    ? await store.UpdateStatusAsync<T>(changed, cancellationToken).ConfigureAwait(false)
+                    : await store.UpdateAsync<T>(changed, cancellationToken).ConfigureAwait(false);
             }
             catch (ConflictException)
             {

@@ -25,6 +25,9 @@ internal sealed class StoreMetrics : IDisposable
         _overflows = _meter.CreateCounter<long>("orchestrator.store.watch_overflows", "{watch}", "Watches failed because they fell behind, by kind.");
     }
 
+    /// <summary>This store's meter (one per store, so that tests can tell stores apart).</summary>
+    public Meter Meter => _meter;
+
     public void Write(string kind, string verb)
     {
         if (_writes.Enabled) _writes.Add(1, new KeyValuePair<string, object?>("kind", kind), new KeyValuePair<string, object?>("verb", verb));

@@ -34,6 +34,17 @@ public sealed class DockerEngineClientLogsExecTests : EngineTestBase
 
     [Test]
     [CancelAfter(TestTimeoutMs)]
+    public async Task CreateContainerAsync_EntrypointAndCmd_RunsEntrypointWithCmdAsArguments(CancellationToken ct)
+    {
+        string id = await RunToCompletionAsync(Busybox("echo", "from-cmd") with { Entrypoint = ["sh", "-c", "echo entry $0 $1", "arg0"] }, ct);
+
+        List<DockerLogLine> lines = await ReadLogsAsync(id, new ContainerLogsParameters(), ct);
+
+        Assert.That(lines.Select(l => l.Text), Is.EqualTo(new[] { "entry arg0 echo" }));
+    }
+
+    [Test]
+    [CancelAfter(TestTimeoutMs)]
     public async Task ReadContainerLogsAsync_StderrOnly_OmitsStdout(CancellationToken ct)
     {
         string id = await RunToCompletionAsync(Busybox("sh", "-c", "echo out; echo err >&2"), ct);

@@ -56,6 +56,7 @@ public sealed record StatefulSetSpec
     public StatefulSetOrdinals? Ordinals { get; init; }
 
     /// <summary>The ordinal of the first pod: <see cref="Ordinals"/>' start, or 0.</summary>
+    [JsonIgnore]
     public int StartOrdinal => Ordinals?.Start ?? 0;
 }
 

@@ -11,13 +11,10 @@ namespace Orchestrator.Api.Defaulting;
 /// Every function is idempotent and returns its argument unchanged (the same instance) when nothing needed
 /// defaulting, so the store can tell cheaply that a write changed nothing.
 /// </remarks>
-internal static class WorkloadDefaults
+internal static partial class WorkloadDefaults
 {
     /// <summary>Kubernetes' default for <c>spec.backoffLimit</c> of a Job.</summary>
     public const int DefaultBackoffLimit = 6;
-
-    /// <summary>The average CPU utilization (percent) targeted by an HPA that lists no metrics.</summary>
-    public const int DefaultCpuUtilization = 80;
 
     /// <summary>Adds the defaulter of every workload kind that needs one to <paramref name="map"/>.</summary>
     public static void Register(Dictionary<Type, Func<KubernetesObject, KubernetesObject>> map)
@@ -180,93 +177,11 @@ internal static class WorkloadDefaults
         return ReferenceEquals(spec, cronJob.Spec) ? cronJob : cronJob with { Spec = spec };
     }
 
-    /// <summary>
-    /// Defaults an HPA: no metrics to 80% average CPU utilization, and when <c>behavior</c> is given, each unset
-    /// field of <c>scaleUp</c> and <c>scaleDown</c> to Kubernetes' rules (scale-down's stabilization window stays
-    /// unset: the controller uses 300 seconds).
-    /// </summary>
-    public static HorizontalPodAutoscaler DefaultHorizontalPodAutoscaler(HorizontalPodAutoscaler hpa)
-    {
-        var spec = hpa.Spec;
-        if (spec.Metrics.Count == 0)
-        {
-            spec = spec with
-            {
-                Metrics =
-                [
-                    new MetricSpec
-                    {
-                        Type = MetricSourceType.Resource,
-                        Resource = new ResourceMetricSource
-                        {
-                            Name = "cpu",
-                            Target = new MetricTarget { Type = MetricTargetType.Utilization, AverageUtilization = DefaultCpuUtilization },
-                        },
-                    },
-                ],
-            };
-        }
-        if (spec.Behavior is { } behavior)
-        {
-            var scaleUp = DefaultScalingRules(behavior.ScaleUp, 0,
-                [new() { Type = HpaScalingPolicyType.Pods, Value = 4, PeriodSeconds = 15 }, new() { Type = HpaScalingPolicyType.Percent, Value = 100, PeriodSeconds = 15 }]);
-            var scaleDown = DefaultScalingRules(behavior.ScaleDown, null,
-                [new() { Type = HpaScalingPolicyType.Percent, Value = 100, PeriodSeconds = 15 }]);
-            if (!ReferenceEquals(scaleUp, behavior.ScaleUp) || !ReferenceEquals(scaleDown, behavior.ScaleDown))
-            {
-                spec = spec with { Behavior = behavior with { ScaleUp = scaleUp, ScaleDown = scaleDown } };
-            }
-        }
-        return ReferenceEquals(spec, hpa.Spec) ? hpa : hpa with { Spec = spec };
-    }
-
-    /// <summary>Defaults a RoleBinding's subjects' and role reference's API groups.</summary>
-    public static RoleBinding DefaultRoleBinding(RoleBinding binding)
-    {
-        var subjects = DefaultEach(binding.Subjects, DefaultSubject);
-        var roleRef = DefaultRoleRef(binding.RoleRef);
-        if (ReferenceEquals(subjects, binding.Subjects) && ReferenceEquals(roleRef, binding.RoleRef)) return binding;
-        return binding with { Subjects = subjects, RoleRef = roleRef };
-    }
-
-    /// <summary>Defaults a ClusterRoleBinding's subjects' and role reference's API groups.</summary>
-    public static ClusterRoleBinding DefaultClusterRoleBinding(ClusterRoleBinding binding)
-    {
-        var subjects = DefaultEach(binding.Subjects, DefaultSubject);
-        var roleRef = DefaultRoleRef(binding.RoleRef);
-        if (ReferenceEquals(subjects, binding.Subjects) && ReferenceEquals(roleRef, binding.RoleRef)) return binding;
-        return binding with { Subjects = subjects, RoleRef = roleRef };
-    }
-
-    private static HpaScalingRules DefaultScalingRules(HpaScalingRules? rules, int? stabilizationWindowSeconds, HpaScalingPolicy[] policies)
-    {
-        if (rules is null)
-        {
-            return new HpaScalingRules { StabilizationWindowSeconds = stabilizationWindowSeconds, SelectPolicy = ScalingPolicySelect.Max, Policies = policies };
-        }
-        var result = rules;
-        if (rules.StabilizationWindowSeconds is null && stabilizationWindowSeconds is not null)
-        {
-            result = result with { StabilizationWindowSeconds = stabilizationWindowSeconds };
-        }
-        if (string.IsNullOrEmpty(rules.SelectPolicy)) result = result with { SelectPolicy = ScalingPolicySelect.Max };
-        if (rules.Policies.Count == 0) result = result with { Policies = policies };
-        return result;
-    }
-
-    // Users and groups belong to the RBAC group; a service account's group is "" and stays unset.
-    private static Subject DefaultSubject(Subject subject) =>
-        string.IsNullOrEmpty(subject.ApiGroup) && subject.Kind is SubjectKind.User or SubjectKind.Group
-            ? subject with { ApiGroup = RbacApi.Group }
-            : subject;
-
     // A label the user already set wins; validation then reports a selector that does not match.
     private static ImmutableDictionary<string, string> AddIfAbsent(ImmutableDictionary<string, string> labels, string key, string value) =>
         labels.ContainsKey(key) ? labels : labels.Add(key, value);
 
-    private static RoleRef DefaultRoleRef(RoleRef roleRef) =>
-        string.IsNullOrEmpty(roleRef.ApiGroup) ? roleRef with { ApiGroup = RbacApi.Group } : roleRef;
-
+    /// <summary>Applies <paramref name="apply"/> to each item; returns <paramref name="items"/> itself when none changed.</summary>
     private static IReadOnlyList<T> DefaultEach<T>(IReadOnlyList<T> items, Func<T, T> apply) where T : class
     {
         T[]? result = null;

@@ -115,7 +115,7 @@ public sealed partial class SimulatedContainerRuntime : IContainerLogs, IContain
             while (true)
             {
                 var wait = channel.Reader.WaitToReadAsync(cancellationToken).AsTask();
-                await wait.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                await ((Task)wait).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 if (cancellationToken.IsCancellationRequested || !wait.IsCompletedSuccessfully || !wait.Result) yield break;
                 while (channel.Reader.TryRead(out var e)) yield return e;
             }
@@ -188,8 +188,8 @@ internal static class SimulatedExec
                 return new ExecResult(0, "", "");
             case ["false", ..]:
                 return new ExecResult(1, "", "");
-            case ["echo", .. var words]:
-                return new ExecResult(0, string.Join(' ', words) + "\n", "");
+            case ["echo", ..]:
+                return new ExecResult(0, string.Join(' ', command.Skip(1)) + "\n", "");
             case ["hostname"]:
                 return new ExecResult(0, sandbox.Config.Hostname + "\n", "");
             case ["env"] or ["printenv"]:

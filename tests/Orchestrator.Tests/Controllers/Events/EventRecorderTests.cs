@@ -15,13 +15,13 @@ public sealed class EventRecorderTests
     {
         var time = new FakeTimeProvider();
         var store = await NewStoreAsync(time, namespaces: ["apps"]);
-        var pod = await store.CreateObjectAsync(NewPod("apps", "web-1"), ct);
+        var pod = await store.CreateAsync<Pod>(NewPod("apps", "web-1"), ct);
         var broadcaster = NewBroadcaster(store, time);
 
         broadcaster.CreateRecorder("default-scheduler").Normal(pod, "Scheduled", "Successfully assigned apps/web-1 to node-1");
         await broadcaster.DisposeAsync();
 
-        var ev = (await store.ListObjectsAsync<Event>("apps", ct)).Single();
+        var ev = (await store.ListAsync<Event>(new ListOptions { Namespace = "apps" }, ct)).Items.Single();
         Assert.Multiple(() =>
         {
             Assert.That(ev.Metadata.Name, Does.Match(@"^web-1\.[0-9a-f]+$"));
@@ -45,7 +45,7 @@ public sealed class EventRecorderTests
     {
         var time = new FakeTimeProvider();
         var store = await NewStoreAsync(time);
-        var pod = await store.CreateObjectAsync(NewPod("default", "p"), ct);
+        var pod = await store.CreateAsync<Pod>(NewPod("default", "p"), ct);
         var broadcaster = NewBroadcaster(store, time);
         var recorder = broadcaster.CreateRecorder("kubelet", host: "node-1");
         var first = time.GetUtcNow();
@@ -57,7 +57,7 @@ public sealed class EventRecorderTests
         recorder.Warning(pod, "BackOff", "Back-off restarting failed container");
         await broadcaster.DisposeAsync();
 
-        var ev = (await store.ListObjectsAsync<Event>("default", ct)).Single();
+        var ev = (await store.ListAsync<Event>(new ListOptions { Namespace = "default" }, ct)).Items.Single();
         Assert.That(ev.Count, Is.EqualTo(3));
         Assert.That(ev.FirstTimestamp, Is.EqualTo(first));
         Assert.That(ev.LastTimestamp, Is.EqualTo(first + TimeSpan.FromMinutes(2)));
@@ -78,7 +78,7 @@ public sealed class EventRecorderTests
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         var time = new FakeTimeProvider();
         var store = await NewStoreAsync(time);
-        var pod = await store.CreateObjectAsync(NewPod("default", "p"), cts.Token);
+        var pod = await store.CreateAsync<Pod>(NewPod("default", "p"), cts.Token);
         var broadcaster = NewBroadcaster(store, time);
 
         broadcaster.CreateRecorder("kubelet").Normal(pod, "Killing", "Stopping container a");
@@ -86,7 +86,7 @@ public sealed class EventRecorderTests
         broadcaster.CreateRecorder(component).Normal(pod, reason, message);
         await broadcaster.DisposeAsync();
 
-        var events = await store.ListObjectsAsync<Event>("default", cts.Token);
+        var events = (await store.ListAsync<Event>(new ListOptions { Namespace = "default" }, cts.Token)).Items;
         Assert.That(events, Has.Count.EqualTo(2));
         Assert.That(events.Select(e => e.Count), Is.All.EqualTo(1));
         Assert.That(events.Select(e => e.Metadata.Name).Distinct().Count(), Is.EqualTo(2), "same instant, distinct names");
@@ -97,13 +97,13 @@ public sealed class EventRecorderTests
     {
         var time = new FakeTimeProvider();
         var store = await NewStoreAsync(time);
-        var node = await store.CreateObjectAsync(new Node { Metadata = new ObjectMeta { Name = "node-1" } }, ct);
+        var node = await store.CreateAsync<Node>(new Node { Metadata = new ObjectMeta { Name = "node-1" } }, ct);
         var broadcaster = NewBroadcaster(store, time);
 
         broadcaster.CreateRecorder("kubelet", "node-1").Normal(node, "NodeReady", "Node node-1 status is now: NodeReady");
         await broadcaster.DisposeAsync();
 
-        var ev = (await store.ListObjectsAsync<Event>("default", ct)).Single();
+        var ev = (await store.ListAsync<Event>(new ListOptions { Namespace = "default" }, ct)).Items.Single();
         Assert.That(ev.InvolvedObject.Kind, Is.EqualTo("Node"));
         Assert.That(ev.InvolvedObject.Namespace, Is.Null.Or.Empty);
     }
@@ -113,18 +113,18 @@ public sealed class EventRecorderTests
     {
         var time = new FakeTimeProvider();
         var store = await NewStoreAsync(time);
-        var pod = await store.CreateObjectAsync(NewPod("default", "p"), ct);
+        var pod = await store.CreateAsync<Pod>(NewPod("default", "p"), ct);
         var broadcaster = NewBroadcaster(store, time);
         var recorder = broadcaster.CreateRecorder("kubelet");
         recorder.Normal(pod, "Pulled", "Image pulled");
-        await EventuallyAsync(async () => (await store.ListObjectsAsync<Event>("default", ct)).Count == 1, ct, "first event written");
-        var first = (await store.ListObjectsAsync<Event>("default", ct)).Single();
-        await store.DeleteObjectAsync<Event>("default", first.Metadata.Name!, ct);
+        await EventuallyAsync(async () => (await store.ListAsync<Event>(new ListOptions { Namespace = "default" }, ct)).Items.Count == 1, ct, "first event written");
+        var first = (await store.ListAsync<Event>(new ListOptions { Namespace = "default" }, ct)).Items.Single();
+        await store.DeleteAsync<Event>("default", first.Metadata.Name!, cancellationToken: ct);
 
         recorder.Normal(pod, "Pulled", "Image pulled");
         await broadcaster.DisposeAsync();
 
-        var ev = (await store.ListObjectsAsync<Event>("default", ct)).Single();
+        var ev = (await store.ListAsync<Event>(new ListOptions { Namespace = "default" }, ct)).Items.Single();
         Assert.That(ev.Count, Is.EqualTo(1));
     }
 
@@ -133,7 +133,7 @@ public sealed class EventRecorderTests
     {
         var time = new FakeTimeProvider();
         var store = await NewStoreAsync(time);
-        var pod = await store.CreateObjectAsync(NewPod("default", "p"), ct);
+        var pod = await store.CreateAsync<Pod>(NewPod("default", "p"), ct);
         var writer = new GatedWriter(store);
         var broadcaster = new EventBroadcaster(writer, time, NullLogger.Instance, capacity: 1);
         var recorder = broadcaster.CreateRecorder("test");
@@ -146,7 +146,7 @@ public sealed class EventRecorderTests
         writer.Open();
         await broadcaster.DisposeAsync();
 
-        var messages = (await store.ListObjectsAsync<Event>("default", ct)).Select(e => e.Message).Order();
+        var messages = (await store.ListAsync<Event>(new ListOptions { Namespace = "default" }, ct)).Items.Select(e => e.Message).Order();
         Assert.That(messages, Is.EqualTo(new[] { "queued", "taken by the writer, which blocks" }));
     }
 

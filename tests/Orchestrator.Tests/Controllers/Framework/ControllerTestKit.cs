@@ -1,5 +1,4 @@
 using Orchestrator.Api;
-using Orchestrator.Api.Errors;
 using Orchestrator.Store;
 
 namespace Orchestrator.Tests.Controllers.Framework;
@@ -7,19 +6,17 @@ namespace Orchestrator.Tests.Controllers.Framework;
 /// <summary>Objects, store set-up and bounded polling shared by the controller framework and event tests.</summary>
 internal static class ControllerTestKit
 {
+    /// <summary>Deletes at once, even a pod bound to a node (no kubelet runs in these tests).</summary>
+    public static readonly DeleteOptions DeleteNow = new() { GracePeriodSeconds = 0 };
+
+    /// <summary>A store with its built-in namespaces plus <paramref name="namespaces"/>.</summary>
     public static async Task<InMemoryObjectStore> NewStoreAsync(
         TimeProvider? time = null, InMemoryObjectStoreOptions? options = null, params string[] namespaces)
     {
-        var store = new InMemoryObjectStore(options ?? new InMemoryObjectStoreOptions(), time ?? TimeProvider.System);
-        foreach (var ns in namespaces.Append("default").Distinct())
+        var store = new InMemoryObjectStore(time ?? TimeProvider.System, options);
+        foreach (var ns in namespaces)
         {
-            try
-            {
-                await store.CreateAsync(new Namespace { Metadata = new ObjectMeta { Name = ns } });
-            }
-            catch (AlreadyExistsException)
-            {
-            }
+            await store.CreateAsync<Namespace>(new Namespace { Metadata = new ObjectMeta { Name = ns } });
         }
         return store;
     }
@@ -29,24 +26,6 @@ internal static class ControllerTestKit
         Metadata = new ObjectMeta { Name = name, Namespace = ns, Labels = labels ?? new Dictionary<string, string>() },
         Spec = new PodSpec { Containers = [new Container { Name = "main", Image = "busybox" }], NodeName = nodeName },
     };
-
-    public static async Task<T> CreateObjectAsync<T>(this IObjectStore store, T obj, CancellationToken ct = default) where T : KubernetesObject =>
-        (T)await store.CreateAsync(obj, ct);
-
-    public static async Task<T> UpdateObjectAsync<T>(this IObjectStore store, T obj, CancellationToken ct = default) where T : KubernetesObject =>
-        (T)await store.UpdateAsync(obj, ct);
-
-    public static async Task<T?> GetObjectAsync<T>(this IObjectReader store, string? ns, string name, CancellationToken ct = default)
-        where T : KubernetesObject =>
-        (T?)await store.GetAsync(ApiResources.For<T>(), ns, name, ct);
-
-    public static async Task<IReadOnlyList<T>> ListObjectsAsync<T>(this IObjectReader store, string? ns = null, CancellationToken ct = default)
-        where T : KubernetesObject =>
-        [.. (await store.ListAsync(ApiResources.For<T>(), new ListOptions { Namespace = ns }, ct)).Items.Cast<T>()];
-
-    public static Task DeleteObjectAsync<T>(this IObjectStore store, string? ns, string name, CancellationToken ct = default)
-        where T : KubernetesObject =>
-        store.DeleteAsync(ApiResources.For<T>(), ns, name, new DeleteOptions { GracePeriodSeconds = 0 }, ct).AsTask();
 
     /// <summary>Polls <paramref name="condition"/> until it holds; fails the test when <paramref name="ct"/> ends first.</summary>
     public static async Task EventuallyAsync(Func<bool> condition, CancellationToken ct, string? because = null)

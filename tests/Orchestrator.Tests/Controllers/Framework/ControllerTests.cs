@@ -32,11 +32,11 @@ public sealed class ControllerTests
         using var host = await StartHostAsync(store, TimeProvider.System, ControllerBuilder.For<Pod>("pods").WithReconciler(reconciler), ct);
         informers = host.Services.GetRequiredService<SharedInformerFactory>();
 
-        var pod = await store.CreateObjectAsync(NewPod("default", "a"), ct);
+        var pod = await store.CreateAsync<Pod>(NewPod("default", "a"), ct);
         await EventuallyAsync(() => observed.Contains("-"), ct, "reconciled after create");
-        await store.UpdateObjectAsync(pod with { Metadata = pod.Metadata with { Labels = new Dictionary<string, string> { ["v"] = "2" } } }, ct);
+        await store.UpdateAsync<Pod>(pod with { Metadata = pod.Metadata with { Labels = new Dictionary<string, string> { ["v"] = "2" } } }, ct);
         await EventuallyAsync(() => observed.Contains("2"), ct, "reconciled after update");
-        await store.DeleteObjectAsync<Pod>("default", "a", ct);
+        await store.DeleteAsync<Pod>("default", "a", DeleteNow, ct);
         await EventuallyAsync(() => observed.Contains("gone"), ct, "reconciled after delete, finding the object gone");
 
         await host.StopAsync(ct);
@@ -54,7 +54,7 @@ public sealed class ControllerTests
         using var host = await StartHostAsync(store, time, ControllerBuilder.For<Pod>("pods").WithReconciler(reconciler), ct, logs);
         var queue = QueueOf(host);
 
-        await store.CreateObjectAsync(NewPod("default", "a"), ct);
+        await store.CreateAsync<Pod>(NewPod("default", "a"), ct);
         await EventuallyAsync(() => Delayed(queue, 1), ct, "first failure rate-limited");
         Assert.That(queue.Length, Is.Zero, "a failed key waits for its back-off");
         time.Advance(TimeSpan.FromMilliseconds(5));
@@ -84,7 +84,7 @@ public sealed class ControllerTests
         using var host = await StartHostAsync(store, time, ControllerBuilder.For<Pod>("pods").WithReconciler(reconciler), ct);
         var queue = QueueOf(host);
 
-        await store.CreateObjectAsync(NewPod("default", "a"), ct);
+        await store.CreateAsync<Pod>(NewPod("default", "a"), ct);
         await EventuallyAsync(() => reconciler.CallsFor(KeyA) == 1 && queue.WaitingCount == 1, ct, "first reconcile scheduled the next");
         time.Advance(TimeSpan.FromSeconds(29));
         Assert.That(queue.Length, Is.Zero, "not due yet");
@@ -105,7 +105,7 @@ public sealed class ControllerTests
         using var host = await StartHostAsync(store, time, ControllerBuilder.For<Pod>("pods").WithReconciler(reconciler), ct, logs);
         var queue = QueueOf(host);
 
-        await store.CreateObjectAsync(NewPod("default", "a"), ct);
+        await store.CreateAsync<Pod>(NewPod("default", "a"), ct);
         await EventuallyAsync(() => Delayed(queue, 1), ct, "requeued through the rate limiter");
         time.Advance(TimeSpan.FromMilliseconds(5));
 
@@ -123,7 +123,7 @@ public sealed class ControllerTests
         using var host = await StartHostAsync(store, time, ControllerBuilder.For<Pod>("pods").WithReconciler(reconciler), ct, logs);
         var queue = QueueOf(host);
 
-        await store.CreateObjectAsync(NewPod("default", "a"), ct);
+        await store.CreateAsync<Pod>(NewPod("default", "a"), ct);
         await EventuallyAsync(() => logs.Entries.Any(e => e.Level == LogLevel.Error), ct, "terminal error logged");
         time.Advance(TimeSpan.FromHours(1));
 
@@ -148,13 +148,13 @@ public sealed class ControllerTests
         var queue = QueueOf(host);
         var lister = host.Services.GetRequiredService<SharedInformerFactory>().GetLister<Pod>();
 
-        var pod = await store.CreateObjectAsync(NewPod("default", "a"), ct);
+        var pod = await store.CreateAsync<Pod>(NewPod("default", "a"), ct);
         await EventuallyAsync(() => reconciler.CallsFor(KeyA) == 1, ct, "first reconcile in progress");
         for (var i = 0; i < 5; i++)
         {
-            pod = await store.UpdateObjectAsync(pod with { Metadata = pod.Metadata with { Labels = new Dictionary<string, string> { ["i"] = $"{i}" } } }, ct);
+            pod = await store.UpdateAsync<Pod>(pod with { Metadata = pod.Metadata with { Labels = new Dictionary<string, string> { ["i"] = $"{i}" } } }, ct);
         }
-        await store.CreateObjectAsync(NewPod("default", "b"), ct);
+        await store.CreateAsync<Pod>(NewPod("default", "b"), ct);
         await EventuallyAsync(() => lister.Get(KeyA)?.Metadata.ResourceVersion == pod.Metadata.ResourceVersion, ct, "informer saw every update");
         await EventuallyAsync(() => reconciler.CallsFor(new ObjectKey("default", "b")) == 1, ct, "other keys proceed on other workers");
         Assert.That(reconciler.CallsFor(KeyA), Is.EqualTo(1), "updates during a reconcile wait for it");
@@ -171,7 +171,7 @@ public sealed class ControllerTests
     public async Task Start_ObjectsExistBeforeStart_ReconcilesOnlyAfterCachesSynced(CancellationToken ct)
     {
         var store = await NewStoreAsync();
-        for (var i = 0; i < 50; i++) await store.CreateObjectAsync(NewPod("default", $"p{i:00}"), ct);
+        for (var i = 0; i < 50; i++) await store.CreateAsync<Pod>(NewPod("default", $"p{i:00}"), ct);
         var unsynced = 0;
         SharedInformerFactory? informers = null;
         var reconciler = new TestReconciler((key, _, _) =>
@@ -216,7 +216,7 @@ public sealed class ControllerTests
         });
         var logs = new CapturingLoggerProvider();
         var host = await StartHostAsync(store, TimeProvider.System, ControllerBuilder.For<Pod>("pods").WithReconciler(reconciler), ct, logs);
-        await store.CreateObjectAsync(NewPod("default", "a"), ct);
+        await store.CreateAsync<Pod>(NewPod("default", "a"), ct);
         await EventuallyAsync(() => reconciler.CallsFor(KeyA) == 1, ct, "reconcile in flight");
 
         await host.StopAsync(ct);
@@ -247,8 +247,8 @@ public sealed class ControllerTests
                 ],
             },
         };
-        await store.CreateObjectAsync(owned, ct);
-        await store.CreateObjectAsync(NewPod("default", "orphan"), ct);
+        await store.CreateAsync<Pod>(owned, ct);
+        await store.CreateAsync<Pod>(NewPod("default", "orphan"), ct);
 
         await EventuallyAsync(() => reconciler.CallsFor(new ObjectKey("default", "rs1")) == 1, ct, "the owner is reconciled");
         await host.StopAsync(ct);
@@ -288,9 +288,9 @@ public sealed class ControllerTests
             .WithReconciler(reconciler);
         using var host = await StartHostAsync(store, TimeProvider.System, controller, ct);
 
-        var pod = await store.CreateObjectAsync(NewPod("default", "p", new Dictionary<string, string> { ["svc"] = "one" }), ct);
+        var pod = await store.CreateAsync<Pod>(NewPod("default", "p", new Dictionary<string, string> { ["svc"] = "one" }), ct);
         await EventuallyAsync(() => reconciler.CallsFor(new ObjectKey("default", "one")) == 1, ct, "mapped on add");
-        await store.UpdateObjectAsync(pod with { Metadata = pod.Metadata with { Labels = new Dictionary<string, string> { ["svc"] = "two" } } }, ct);
+        await store.UpdateAsync<Pod>(pod with { Metadata = pod.Metadata with { Labels = new Dictionary<string, string> { ["svc"] = "two" } } }, ct);
 
         await EventuallyAsync(() => reconciler.CallsFor(new ObjectKey("default", "two")) == 1, ct, "new state mapped");
         await EventuallyAsync(() => reconciler.CallsFor(new ObjectKey("default", "one")) == 2, ct, "old state mapped too");
@@ -318,7 +318,7 @@ public sealed class ControllerTests
         var reconciler = new TestReconciler((_, attempt, _) => attempt == 1 ? throw new InvalidOperationException("x") : Task.FromResult(ReconcileResult.Done));
         using var host = await StartHostAsync(store, TimeProvider.System, ControllerBuilder.For<Pod>("metrics-test").WithReconciler(reconciler), ct);
 
-        await store.CreateObjectAsync(NewPod("default", "a"), ct);
+        await store.CreateAsync<Pod>(NewPod("default", "a"), ct);
 
         await EventuallyAsync(() => results.Count == 2, ct, "two reconciles measured");
         Assert.That(results.Select(r => r.Result), Is.EqualTo(new[] { "error", "success" }));

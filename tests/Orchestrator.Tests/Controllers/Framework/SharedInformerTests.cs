@@ -17,9 +17,9 @@ public sealed class SharedInformerTests
     public async Task WaitForSyncAsync_ExistingObjects_AreInTheCache(CancellationToken ct)
     {
         var store = await NewStoreAsync(namespaces: ["ns1", "ns2"]);
-        await store.CreateObjectAsync(NewPod("ns1", "a", Web), ct);
-        await store.CreateObjectAsync(NewPod("ns1", "b", Db), ct);
-        await store.CreateObjectAsync(NewPod("ns2", "c", Web), ct);
+        await store.CreateAsync<Pod>(NewPod("ns1", "a", Web), ct);
+        await store.CreateAsync<Pod>(NewPod("ns1", "b", Db), ct);
+        await store.CreateAsync<Pod>(NewPod("ns2", "c", Web), ct);
         await using var factory = new SharedInformerFactory(store);
 
         var informer = factory.GetInformer<Pod>();
@@ -48,16 +48,19 @@ public sealed class SharedInformerTests
         var store = await NewStoreAsync();
         await using var factory = new SharedInformerFactory(store);
 
-        Assert.That(factory.GetInformer<Pod>(), Is.SameAs(factory.GetInformer<Pod>()));
-        Assert.That(factory.GetLister<Pod>(), Is.SameAs(factory.GetInformer<Pod>().Lister));
+        var first = factory.GetInformer<Pod>();
+        var second = factory.GetInformer<Pod>();
+
+        Assert.That(second, Is.SameAs(first));
+        Assert.That(factory.GetLister<Pod>(), Is.SameAs(first.Lister));
     }
 
     [Test]
     public async Task AddFieldIndexer_PodsByNodeName_FollowsUpdates(CancellationToken ct)
     {
         var store = await NewStoreAsync();
-        var pod = await store.CreateObjectAsync(NewPod("default", "p", nodeName: "node-1"), ct);
-        await store.CreateObjectAsync(NewPod("default", "unscheduled"), ct);
+        var pod = await store.CreateAsync<Pod>(NewPod("default", "p", nodeName: "node-1"), ct);
+        await store.CreateAsync<Pod>(NewPod("default", "unscheduled"), ct);
         await using var factory = new SharedInformerFactory(store);
         var informer = factory.GetInformer<Pod>();
         await informer.WaitForSyncAsync(ct);
@@ -66,8 +69,8 @@ public sealed class SharedInformerTests
         Assert.That(Names(informer.Lister.ByIndex(index, "node-1")), Is.EqualTo(new[] { "p" }), "an index added late covers cached objects");
         Assert.That(Names(informer.Lister.ByIndex(index, "")), Is.EqualTo(new[] { "unscheduled" }));
 
-        await store.DeleteObjectAsync<Pod>("default", "p", ct);
-        await store.CreateObjectAsync(NewPod("default", "p", nodeName: "node-2"), ct);
+        await store.DeleteAsync<Pod>("default", "p", DeleteNow, ct);
+        await store.CreateAsync<Pod>(NewPod("default", "p", nodeName: "node-2"), ct);
         await EventuallyAsync(() => informer.Lister.ByIndex(index, "node-2").Count == 1, ct, "the index follows the change");
         Assert.That(informer.Lister.ByIndex(index, "node-1"), Is.Empty);
         Assert.That(pod.Metadata.Uid, Is.Not.EqualTo(informer.Lister.Get("default", "p")!.Metadata.Uid));
@@ -84,8 +87,8 @@ public sealed class SharedInformerTests
                 OwnerReferences = [new OwnerReference { ApiVersion = "apps/v1", Kind = "ReplicaSet", Name = "rs", Uid = "uid-1", Controller = true }],
             },
         };
-        await store.CreateObjectAsync(owned, ct);
-        await store.CreateObjectAsync(NewPod("default", "orphan"), ct);
+        await store.CreateAsync<Pod>(owned, ct);
+        await store.CreateAsync<Pod>(NewPod("default", "orphan"), ct);
         await using var factory = new SharedInformerFactory(store);
         var informer = factory.GetInformer<Pod>();
         await informer.WaitForSyncAsync(ct);
@@ -106,9 +109,9 @@ public sealed class SharedInformerTests
             onUpdate: (old, p) => seen.Enqueue($"update {p.Metadata.Name} {old.Metadata.Labels.GetValueOrDefault("app")}->{p.Metadata.Labels.GetValueOrDefault("app")}"),
             onDelete: p => seen.Enqueue($"delete {p.Metadata.Name} {p.Metadata.Labels.GetValueOrDefault("app")}"));
 
-        var created = await store.CreateObjectAsync(NewPod("default", "a", Web), ct);
-        await store.UpdateObjectAsync(created with { Metadata = created.Metadata with { Labels = Db } }, ct);
-        await store.DeleteObjectAsync<Pod>("default", "a", ct);
+        var created = await store.CreateAsync<Pod>(NewPod("default", "a", Web), ct);
+        await store.UpdateAsync<Pod>(created with { Metadata = created.Metadata with { Labels = Db } }, ct);
+        await store.DeleteAsync<Pod>("default", "a", DeleteNow, ct);
 
         await EventuallyAsync(() => seen.Count == 3, ct, "three notifications");
         Assert.That(seen, Is.EqualTo(new[] { "add a", "update a web->db", "delete a db" }));
@@ -119,8 +122,8 @@ public sealed class SharedInformerTests
     public async Task AddEventHandler_RegisteredAfterSync_GetsAnAddForEachCachedObject(CancellationToken ct)
     {
         var store = await NewStoreAsync();
-        await store.CreateObjectAsync(NewPod("default", "a"), ct);
-        await store.CreateObjectAsync(NewPod("default", "b"), ct);
+        await store.CreateAsync<Pod>(NewPod("default", "a"), ct);
+        await store.CreateAsync<Pod>(NewPod("default", "b"), ct);
         await using var factory = new SharedInformerFactory(store);
         var informer = factory.GetInformer<Pod>();
         await informer.WaitForSyncAsync(ct);
@@ -144,7 +147,7 @@ public sealed class SharedInformerTests
         using var other = informer.AddEventHandler(onAdd: p => kept.Enqueue(p.Metadata.Name!));
 
         registration.Dispose();
-        await store.CreateObjectAsync(NewPod("default", "a"), ct);
+        await store.CreateAsync<Pod>(NewPod("default", "a"), ct);
 
         await EventuallyAsync(() => kept.Count == 1, ct, "the remaining handler is told");
         Assert.That(removed, Is.Empty);
@@ -161,8 +164,8 @@ public sealed class SharedInformerTests
         using var failing = informer.AddEventHandler(onAdd: _ => throw new InvalidOperationException("boom"));
         using var healthy = informer.AddEventHandler(onAdd: p => seen.Enqueue(p.Metadata.Name!));
 
-        await store.CreateObjectAsync(NewPod("default", "a"), ct);
-        await store.CreateObjectAsync(NewPod("default", "b"), ct);
+        await store.CreateAsync<Pod>(NewPod("default", "a"), ct);
+        await store.CreateAsync<Pod>(NewPod("default", "b"), ct);
 
         await EventuallyAsync(() => seen.Count == 2, ct, "both adds reach the healthy handler");
     }
@@ -172,7 +175,7 @@ public sealed class SharedInformerTests
     {
         // A tiny history: a watcher that falls a few events behind is expired and must relist.
         var store = await NewStoreAsync(options: new InMemoryObjectStoreOptions { WatchHistorySize = 4, WatchBufferSize = 2 });
-        await store.CreateObjectAsync(NewPod("default", "victim"), ct);
+        await store.CreateAsync<Pod>(NewPod("default", "victim"), ct);
         await using var factory = new SharedInformerFactory(store);
         var informer = factory.GetInformer<Pod>();
         await informer.WaitForSyncAsync(ct);
@@ -193,14 +196,14 @@ public sealed class SharedInformerTests
             },
             onDelete: p => deleted.Enqueue(p.Metadata.Name!));
 
-        await store.CreateObjectAsync(NewPod("default", "trigger"), ct);
+        await store.CreateAsync<Pod>(NewPod("default", "trigger"), ct);
         await EventuallyAsync(() => added.Contains("trigger"), ct, "the handler is blocked in the trigger's add");
-        await store.DeleteObjectAsync<Pod>("default", "victim", ct);
-        for (var i = 0; i < 20; i++) await store.CreateObjectAsync(NewPod("default", $"bulk-{i:00}"), ct);
+        await store.DeleteAsync<Pod>("default", "victim", DeleteNow, ct);
+        for (var i = 0; i < 20; i++) await store.CreateAsync<Pod>(NewPod("default", $"bulk-{i:00}"), ct);
         gate.Release();
 
         await EventuallyAsync(() => informer.Lister.List().Count == 21, ct, "the cache converges on the store");
-        Assert.That(Names(informer.Lister.List()), Is.EqualTo(Names(await store.ListObjectsAsync<Pod>(ct: ct))));
+        Assert.That(Names(informer.Lister.List()), Is.EqualTo(Names((await store.ListAsync<Pod>(cancellationToken: ct)).Items)));
         await EventuallyAsync(() => deleted.Contains("victim"), ct, "the relist notifies the delete it missed");
         Assert.That(added.Count(n => n.StartsWith("bulk-", StringComparison.Ordinal)), Is.EqualTo(20), "every missed add is notified once");
         Assert.That(informer.Lister.Get("default", "victim"), Is.Null);
@@ -212,7 +215,7 @@ public sealed class SharedInformerTests
     {
         var time = new Testing.FakeTimeProvider();
         var store = await NewStoreAsync(time);
-        await store.CreateObjectAsync(NewPod("default", "a"), ct);
+        await store.CreateAsync<Pod>(NewPod("default", "a"), ct);
         await using var factory = new SharedInformerFactory(store, time, resyncPeriod: TimeSpan.FromMinutes(1));
         var informer = factory.GetInformer<Pod>();
         await informer.WaitForSyncAsync(ct);

@@ -3,14 +3,15 @@ namespace Orchestrator.Scheduling.Plugins;
 /// <summary>
 /// Inter-pod affinity and anti-affinity (Kubernetes' <c>InterPodAffinity</c>). Filtering rejects a node when
 /// <list type="number">
-/// <item>an existing pod's required anti-affinity term matches the incoming pod and that pod runs in the node's topology
-/// domain (<c>node(s) didn't satisfy existing pods anti-affinity rules</c>);</item>
 /// <item>one of the incoming pod's required affinity terms has no matching pod in the node's domain, or the node lacks
 /// the term's topology label (<c>node(s) didn't match pod affinity rules</c>) — unless no pod anywhere matches and the
 /// pod matches its own terms, so the first replica of a self-affine group can start;</item>
 /// <item>a pod matching one of the incoming pod's required anti-affinity terms runs in the node's domain
-/// (<c>node(s) didn't match pod anti-affinity rules</c>).</item>
+/// (<c>node(s) didn't match pod anti-affinity rules</c>);</item>
+/// <item>an existing pod's required anti-affinity term matches the incoming pod and that pod runs in the node's topology
+/// domain (<c>node(s) didn't satisfy existing pods anti-affinity rules</c>).</item>
 /// </list>
+/// The first violated rule, in this order (Kubernetes' order), gives the reason.
 /// Scoring adds, per topology domain, the weights of the incoming pod's preferred affinity terms matched by pods there,
 /// subtracts those of its preferred anti-affinity terms, and does the same for existing pods' preferred terms (and
 /// required affinity terms, with weight 1) that match the incoming pod; scores are then mapped min-max to 0..100.
@@ -123,14 +124,6 @@ internal sealed class InterPodAffinity : IPreFilterPlugin, IFilterPlugin, IPreSc
     public static string? Check(FilterState state, PodInfo pod, NodeInfo node)
     {
         var labels = node.Labels;
-        if (state.ExistingAntiAffinity.Count > 0)
-        {
-            foreach (var (key, value) in labels)
-            {
-                if (state.ExistingAntiAffinity.GetValueOrDefault(new TopologyPair(key, value)) > 0) return ErrExistingAntiAffinity;
-            }
-        }
-
         if (state.HasAffinityTerms)
         {
             var podsExist = true;
@@ -151,6 +144,14 @@ internal sealed class InterPodAffinity : IPreFilterPlugin, IFilterPlugin, IPreSc
                 {
                     return ErrAntiAffinity;
                 }
+            }
+        }
+
+        if (state.ExistingAntiAffinity.Count > 0)
+        {
+            foreach (var (key, value) in labels)
+            {
+                if (state.ExistingAntiAffinity.GetValueOrDefault(new TopologyPair(key, value)) > 0) return ErrExistingAntiAffinity;
             }
         }
         return null;

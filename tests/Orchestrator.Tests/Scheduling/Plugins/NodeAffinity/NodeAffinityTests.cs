@@ -1,5 +1,5 @@
 using Orchestrator.Api;
-using Orchestrator.Scheduling.Plugins;
+using NodeAffinityPlugin = Orchestrator.Scheduling.Plugins.NodeAffinity;
 using static Orchestrator.Tests.Scheduling.SchedulingTestData;
 
 namespace Orchestrator.Tests.Scheduling.Plugins;
@@ -51,7 +51,7 @@ public sealed class NodeAffinityTests
 
     [TestCaseSource(nameof(FilterCases))]
     public void Filter(Pod pod, Node node, string? expected) =>
-        Assert.That(FilterAssert.Run(new NodeAffinity(), pod, node), Is.EqualTo(expected));
+        Assert.That(FilterAssert.Run(new NodeAffinityPlugin(), pod, node), Is.EqualTo(expected));
 
     private static IEnumerable<TestCaseData> ScoreCases()
     {
@@ -76,5 +76,5 @@ public sealed class NodeAffinityTests
 
     [TestCaseSource(nameof(ScoreCases))]
     public void Score(Pod pod, Node[] nodes, long[] expected) =>
-        Assert.That(FilterAssert.Scores(new NodeAffinity(), pod, nodes), Is.EqualTo(expected));
+        Assert.That(FilterAssert.Scores(new NodeAffinityPlugin(), pod, nodes), Is.EqualTo(expected));
 }
