@@ -32,6 +32,15 @@ internal sealed record DockerHostConfig
     /// <summary>Relative CPU weight (cgroup shares); 0 means the engine's default (1024).</summary>
     public long CpuShares { get; init; }
 
+    /// <summary>Soft memory limit in bytes (the memory request); 0 is none.</summary>
+    public long MemoryReservation { get; init; }
+
+    /// <summary>Memory plus swap in bytes; equal to <see cref="Memory"/> forbids swap, 0 is the engine's default.</summary>
+    public long MemorySwap { get; init; }
+
+    /// <summary>Extra groups (names or GIDs) of the container's process.</summary>
+    public IReadOnlyList<string>? GroupAdd { get; init; }
+
     public DockerRestartPolicy RestartPolicy { get; init; } = DockerRestartPolicy.No;
 
     /// <summary><c>host:ip</c> entries added to the container's /etc/hosts.</summary>

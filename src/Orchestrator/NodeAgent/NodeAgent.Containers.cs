@@ -188,8 +188,7 @@ internal sealed partial class NodeAgent
         void Schedule(ProbeKind kind, Probe? probe)
         {
             if (probe is null) return;
-            var due = tracker.StartedAt + TimeSpan.FromSeconds(probe.InitialDelaySeconds) - Time.GetUtcNow();
-            _context.ProbeQueue.AddAfter(new ProbeKey(this, state, tracker, kind), due);
+            _context.ProbeQueue.AddAfter(new ProbeKey(this, state, tracker, kind), tracker.DueAt(kind) - Time.GetUtcNow());
         }
     }
 
@@ -207,10 +206,13 @@ internal sealed partial class NodeAgent
         var probe = ProbeTracker.ProbeOf(tracker.Container, kind);
         if (probe is null || tracker.Stopped) return null;
         var period = TimeSpan.FromSeconds(Math.Max(1, probe.PeriodSeconds));
-        var due = tracker.StartedAt + TimeSpan.FromSeconds(probe.InitialDelaySeconds) - Time.GetUtcNow();
-        if (due > TimeSpan.Zero) return due;
+        var now = Time.GetUtcNow();
+        var due = tracker.DueAt(kind);
+        if (due > now) return due - now;
+        var next = tracker.Advance(kind, period) - now;
         if (kind == ProbeKind.Startup && tracker.Started) return null;
-        if (kind != ProbeKind.Startup && !tracker.Started) return period;
+        // Liveness and readiness probes wait for the startup probe to succeed.
+        if (kind != ProbeKind.Startup && !tracker.Started) return next;
 
         var result = await _probeRunner.ProbeAsync(tracker.ContainerId, tracker.Container, probe, kind, state.PodIPs.FirstOrDefault() ?? "",
             cancellationToken).ConfigureAwait(false);
@@ -220,7 +222,7 @@ internal sealed partial class NodeAgent
             Event(state, EventType.Warning, "Unhealthy", $"{kind} probe failed: {result.Message}");
         }
         if (tracker.Record(kind, probe, result.Success)) _context.PodQueue.Add(state.Key);
-        return tracker.KillReason is null ? period : null;
+        return tracker.KillReason is null ? next : null;
     }
 
     /// <summary>Rebuilds a pod's state from what the runtime ran for it when the agent started.</summary>

@@ -59,8 +59,13 @@ internal sealed partial class NodeAgent
 
         var now = Time.GetUtcNow();
         var wake = new Wake(now, Options.ResyncInterval);
-        state.StartTime ??= pod.Status?.StartTime ?? now;
         ClearWaiting(state);
+        if (state.StartTime is null)
+        {
+            state.StartTime = pod.Status?.StartTime ?? now;
+            // Accepting the pod: report Pending (ContainerCreating) with its start time before the slow work, as the kubelet does.
+            if (pod.Status?.StartTime is null && !pod.IsTerminal()) await WriteStatusAsync(state, pod, wake, cancellationToken).ConfigureAwait(false);
+        }
 
         if (pod.IsTerminal())
         {

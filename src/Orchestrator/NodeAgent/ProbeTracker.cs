@@ -12,6 +12,7 @@ internal sealed class ProbeTracker
     private readonly object _gate = new();
     private readonly int[] _successes = new int[3];
     private readonly int[] _failures = new int[3];
+    private readonly DateTimeOffset[] _due = new DateTimeOffset[3];
     private bool _ready;
     private bool _started;
     private string? _killReason;
@@ -24,6 +25,23 @@ internal sealed class ProbeTracker
         _started = container.StartupProbe is null;
         // Without a readiness probe a container is ready as soon as it has started.
         _ready = container.ReadinessProbe is null && _started;
+        for (var kind = 0; kind < _due.Length; kind++)
+        {
+            _due[kind] = startedAt + TimeSpan.FromSeconds(ProbeOf(container, (ProbeKind)kind)?.InitialDelaySeconds ?? 0);
+        }
+    }
+
+    /// <summary>When the next attempt of <paramref name="kind"/> is due: start + initialDelaySeconds, then every periodSeconds.</summary>
+    /// <remarks>The cadence is fixed like a ticker's: a late attempt does not push the later ones back.</remarks>
+    public DateTimeOffset DueAt(ProbeKind kind)
+    {
+        lock (_gate) return _due[(int)kind];
+    }
+
+    /// <summary>Moves the next attempt of <paramref name="kind"/> one period on and returns when it is due.</summary>
+    public DateTimeOffset Advance(ProbeKind kind, TimeSpan period)
+    {
+        lock (_gate) return _due[(int)kind] += period;
     }
 
     public string ContainerId { get; }

@@ -18,6 +18,10 @@ internal sealed class AffinityTerm
         NamespaceSelector = namespaceSelector;
         TopologyKey = topologyKey;
         Weight = weight;
+        var nsPart = string.Join(",", namespaces.Order(StringComparer.Ordinal)) + "|" +
+                     (namespaceSelector is null ? "-" : namespaceSelector.IsEverything ? "*" : "?" + namespaceSelector);
+        Signature = nsPart + "|" + (selector.IsNothing ? "!" : "=" + selector) + "|" + topologyKey;
+        IndependentOfNamespaceLabels = namespaceSelector is null || namespaceSelector.IsEverything;
     }
 
     /// <summary>Selects the pods the term is about.</summary>
@@ -31,6 +35,15 @@ internal sealed class AffinityTerm
 
     /// <summary>The weight of a preferred term; 1 for a required one.</summary>
     public int Weight { get; }
+
+    /// <summary>
+    /// A canonical text of what the term selects and its topology key (not its weight): equal for terms that match the
+    /// same pods in the same domains, such as the terms of all replicas of one workload.
+    /// </summary>
+    public string Signature { get; }
+
+    /// <summary>True when matching does not depend on namespace labels (no namespace selector, or one matching all).</summary>
+    public bool IndependentOfNamespaceLabels { get; }
 
     /// <summary>
     /// Compiles <paramref name="term"/> of a pod in <paramref name="podNamespace"/>. As in Kubernetes, a term with neither
@@ -51,7 +64,7 @@ internal sealed class AffinityTerm
     /// does not know matches only an empty (match-all) namespace selector.
     /// </summary>
     public bool Matches(PodInfo pod, Func<string, IReadOnlyDictionary<string, string>?>? namespaceLabels) =>
-        MatchesNamespace(pod.Namespace, namespaceLabels) && Selector.Matches(pod.Pod.Metadata.Labels);
+        MatchesNamespace(pod.Namespace, namespaceLabels) && Selector.Matches(pod.Labels);
 
     private bool MatchesNamespace(string ns, Func<string, IReadOnlyDictionary<string, string>?>? namespaceLabels)
     {

@@ -21,6 +21,9 @@ public readonly struct FilterResult
     /// <summary>Why the node does not fit; empty on success.</summary>
     public IReadOnlyList<string> Reasons => _reasons ?? [];
 
+    /// <summary>The reasons without a copy or an interface; null on success.</summary>
+    internal string[]? ReasonArray => _reasons;
+
     /// <summary>The node does not fit the pod, for <paramref name="reason"/>.</summary>
     public static FilterResult Unschedulable(string reason)
     {

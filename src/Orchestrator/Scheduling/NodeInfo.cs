@@ -12,9 +12,15 @@ namespace Orchestrator.Scheduling;
 /// </remarks>
 public sealed class NodeInfo
 {
+    private static readonly Dictionary<string, string> NoLabels = new(StringComparer.Ordinal);
+    private static readonly Dictionary<string, long> NoImages = new(StringComparer.Ordinal);
+
     private readonly List<PodInfo> _pods = [];
+    private readonly List<PodInfo> _podsWithAffinity = [];
+    private readonly List<PodInfo> _podsWithRequiredAntiAffinity = [];
     private readonly List<HostPort> _usedPorts = [];
-    private Dictionary<string, long> _imageSizes = [];
+    private Dictionary<string, long> _imageSizes = NoImages;
+    private Dictionary<string, string> _labels = NoLabels;
 
     /// <summary>Creates the view of <paramref name="node"/> with <paramref name="pods"/> placed on it.</summary>
     public NodeInfo(Node node, IEnumerable<Pod>? pods = null)
@@ -42,8 +48,8 @@ public sealed class NodeInfo
     /// <summary>The node object.</summary>
     public Node Node { get; private set; }
 
-    /// <summary>The node's labels.</summary>
-    public IReadOnlyDictionary<string, string> Labels => Node.Metadata.Labels;
+    /// <summary>The node's labels (a copy of <c>metadata.labels</c> optimized for lookups).</summary>
+    public IReadOnlyDictionary<string, string> Labels => _labels;
 
     /// <summary>The pods placed on the node, including pods the scheduler assumed but has not seen bound.</summary>
     public IReadOnlyList<PodInfo> Pods => _pods;
@@ -69,11 +75,26 @@ public sealed class NodeInfo
     /// <summary>The host ports bound by <see cref="Pods"/>.</summary>
     internal IReadOnlyList<HostPort> UsedPorts => _usedPorts;
 
-    /// <summary>How many of <see cref="Pods"/> have any pod affinity or anti-affinity term.</summary>
-    internal int PodsWithAffinity { get; private set; }
+    /// <summary>The node's labels as a concrete dictionary, for hot paths.</summary>
+    internal Dictionary<string, string> LabelMap => _labels;
 
-    /// <summary>How many of <see cref="Pods"/> have a required pod anti-affinity term.</summary>
-    internal int PodsWithRequiredAntiAffinity { get; private set; }
+    /// <summary><see cref="Pods"/> as a concrete list, for hot paths.</summary>
+    internal List<PodInfo> PodList => _pods;
+
+    /// <summary>The pods with any pod affinity or anti-affinity term (Kubernetes' <c>PodsWithAffinity</c>).</summary>
+    internal List<PodInfo> PodsWithAffinity => _podsWithAffinity;
+
+    /// <summary>The pods with a required pod anti-affinity term (Kubernetes' <c>PodsWithRequiredAntiAffinity</c>).</summary>
+    internal List<PodInfo> PodsWithRequiredAntiAffinity => _podsWithRequiredAntiAffinity;
+
+    /// <summary>The node's taints.</summary>
+    internal Taint[] Taints { get; private set; } = [];
+
+    /// <summary>True when the node has a <c>PreferNoSchedule</c> taint.</summary>
+    internal bool HasPreferNoScheduleTaints { get; private set; }
+
+    /// <summary>The status of the node's <c>Ready</c> condition, or null when it reports none.</summary>
+    internal string? ReadyStatus { get; private set; }
 
     /// <summary>True for a node known only from pods bound to it; never offered to plugins.</summary>
     internal bool IsPlaceholder { get; private set; }
@@ -93,16 +114,22 @@ public sealed class NodeInfo
     {
         Node = node;
         IsPlaceholder = false;
+        _labels = node.Metadata.Labels.Count == 0 ? NoLabels : new Dictionary<string, string>(node.Metadata.Labels, StringComparer.Ordinal);
+        Taints = [.. node.Spec.Taints];
+        HasPreferNoScheduleTaints = Array.Exists(Taints, t => t.Effect == TaintEffect.PreferNoSchedule);
+        ReadyStatus = node.Status?.GetCondition(NodeConditionType.Ready)?.Status;
         var status = node.Status;
         Allocatable = status is null ? new ComputeResources()
             : ComputeResources.From(status.Allocatable.Count > 0 ? status.Allocatable : status.Capacity);
-        var images = new Dictionary<string, long>();
-        if (status is not null)
+        if (status is null || status.Images.Count == 0)
         {
-            foreach (var image in status.Images)
-            {
-                foreach (var name in image.Names) images[PodInfo.NormalizeImage(name)] = image.SizeBytes ?? 0;
-            }
+            _imageSizes = NoImages;
+            return;
+        }
+        var images = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var image in status.Images)
+        {
+            foreach (var name in image.Names) images[PodInfo.NormalizeImage(name)] = image.SizeBytes ?? 0;
         }
         _imageSizes = images;
     }
@@ -114,9 +141,9 @@ public sealed class NodeInfo
         Requested.Add(pod.Requests);
         NonZeroRequestedMilliCpu += pod.NonZeroMilliCpu;
         NonZeroRequestedMemory += pod.NonZeroMemory;
-        _usedPorts.AddRange(pod.HostPorts);
-        if (pod.HasAffinity) PodsWithAffinity++;
-        if (pod.RequiredAntiAffinityTerms.Length > 0) PodsWithRequiredAntiAffinity++;
+        if (pod.HostPorts.Length > 0) _usedPorts.AddRange(pod.HostPorts);
+        if (pod.HasAffinity) _podsWithAffinity.Add(pod);
+        if (pod.RequiredAntiAffinityTerms.Length > 0) _podsWithRequiredAntiAffinity.Add(pod);
     }
 
     /// <summary>Removes the pod with key <paramref name="podKey"/>; returns it, or null when it is not on the node.</summary>
@@ -132,8 +159,8 @@ public sealed class NodeInfo
             NonZeroRequestedMilliCpu -= pod.NonZeroMilliCpu;
             NonZeroRequestedMemory -= pod.NonZeroMemory;
             foreach (var port in pod.HostPorts) _usedPorts.Remove(port);
-            if (pod.HasAffinity) PodsWithAffinity--;
-            if (pod.RequiredAntiAffinityTerms.Length > 0) PodsWithRequiredAntiAffinity--;
+            if (pod.HasAffinity) _podsWithAffinity.Remove(pod);
+            if (pod.RequiredAntiAffinityTerms.Length > 0) _podsWithRequiredAntiAffinity.Remove(pod);
             return pod;
         }
         return null;

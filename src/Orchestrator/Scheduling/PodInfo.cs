@@ -27,11 +27,17 @@ public sealed class PodInfo
         Images = ImageNames(pod.Spec);
         Claims = ClaimKeys(pod.Spec, Namespace);
 
+        Labels = pod.Metadata.Labels.Count == 0 ? NoLabels : new Dictionary<string, string>(pod.Metadata.Labels, StringComparer.Ordinal);
+        Tolerations = [.. pod.Spec.Tolerations];
+        NodeSelector = [.. pod.Spec.NodeSelector];
         var affinity = pod.Spec.Affinity;
+        RequiredNodeAffinity = affinity?.NodeAffinity?.RequiredDuringSchedulingIgnoredDuringExecution is { } required ? [.. required.NodeSelectorTerms] : null;
+        PreferredNodeAffinity = affinity?.NodeAffinity?.PreferredDuringSchedulingIgnoredDuringExecution is { Count: > 0 } preferred ? [.. preferred] : [];
         RequiredAffinityTerms = Compile(affinity?.PodAffinity?.RequiredDuringSchedulingIgnoredDuringExecution, Namespace);
         RequiredAntiAffinityTerms = Compile(affinity?.PodAntiAffinity?.RequiredDuringSchedulingIgnoredDuringExecution, Namespace);
         PreferredAffinityTerms = Compile(affinity?.PodAffinity?.PreferredDuringSchedulingIgnoredDuringExecution, Namespace);
         PreferredAntiAffinityTerms = Compile(affinity?.PodAntiAffinity?.PreferredDuringSchedulingIgnoredDuringExecution, Namespace);
+        RequiredAffinitySignature = RequiredAffinityTerms.Length == 0 ? "" : string.Join("&", RequiredAffinityTerms.Select(t => t.Signature));
 
         foreach (var owner in pod.Metadata.OwnerReferences)
         {
@@ -65,6 +71,21 @@ public sealed class PodInfo
     /// <summary>The memory request used for scoring: containers without a memory request count 200Mi.</summary>
     public long NonZeroMemory { get; }
 
+    /// <summary>The pod's labels as a dictionary optimized for lookups.</summary>
+    internal Dictionary<string, string> Labels { get; }
+
+    /// <summary>The pod's tolerations.</summary>
+    internal Toleration[] Tolerations { get; }
+
+    /// <summary>The pod's <c>spec.nodeSelector</c> pairs.</summary>
+    internal KeyValuePair<string, string>[] NodeSelector { get; }
+
+    /// <summary>The terms of the required node affinity (ORed), or null when the pod has none.</summary>
+    internal NodeSelectorTerm[]? RequiredNodeAffinity { get; }
+
+    /// <summary>The preferred node affinity terms.</summary>
+    internal PreferredSchedulingTerm[] PreferredNodeAffinity { get; }
+
     /// <summary>The host ports of the pod's containers.</summary>
     internal HostPort[] HostPorts { get; }
 
@@ -76,6 +97,9 @@ public sealed class PodInfo
 
     /// <summary>Required pod affinity terms.</summary>
     internal AffinityTerm[] RequiredAffinityTerms { get; }
+
+    /// <summary>The signatures of <see cref="RequiredAffinityTerms"/> joined: identical for pods with identical terms.</summary>
+    internal string RequiredAffinitySignature { get; }
 
     /// <summary>Required pod anti-affinity terms.</summary>
     internal AffinityTerm[] RequiredAntiAffinityTerms { get; }
@@ -90,8 +114,17 @@ public sealed class PodInfo
     internal bool HasAffinity =>
         RequiredAffinityTerms.Length + RequiredAntiAffinityTerms.Length + PreferredAffinityTerms.Length + PreferredAntiAffinityTerms.Length > 0;
 
+    /// <summary>
+    /// True when the pod's terms can change other pods' inter-pod affinity scores: it has required affinity, preferred
+    /// affinity or preferred anti-affinity terms (required anti-affinity only filters).
+    /// </summary>
+    internal bool AffectsAffinityScores =>
+        RequiredAffinityTerms.Length + PreferredAffinityTerms.Length + PreferredAntiAffinityTerms.Length > 0;
+
     /// <summary>The uid of the pod's managing controller (its controller owner reference), or null.</summary>
     internal string? ControllerUid { get; }
+
+    private static readonly Dictionary<string, string> NoLabels = new(StringComparer.Ordinal);
 
     /// <inheritdoc/>
     public override string ToString() => Key;

@@ -24,8 +24,19 @@ internal sealed class SchedulerCache
     private readonly HashSet<string> _readWriteOncePodClaims = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _claimUsers = new(StringComparer.Ordinal);
 
+    public SchedulerCache() => Affinity = new AffinityIndex(this);
+
+    /// <summary>Incrementally maintained inter-pod affinity counts.</summary>
+    public AffinityIndex Affinity { get; }
+
     /// <summary>Every real node in insertion order.</summary>
     public IReadOnlyList<NodeInfo> Nodes => _nodeList;
+
+    /// <summary><see cref="Nodes"/> as a concrete list, for hot paths.</summary>
+    public List<NodeInfo> NodeList => _nodeList;
+
+    /// <summary>How many pods (bound or assumed) have terms that change other pods' inter-pod affinity scores.</summary>
+    public int PodsAffectingAffinityScores { get; private set; }
 
     /// <summary>How many pods (bound or assumed) have any pod affinity or anti-affinity term.</summary>
     public int PodsWithAffinity { get; private set; }
@@ -73,8 +84,10 @@ internal sealed class SchedulerCache
         {
             if (!info.IsPlaceholder) CountImages(info, -1);
             var wasPlaceholder = info.IsPlaceholder;
+            var oldLabels = info.LabelMap;
             info.SetNode(node);
             if (wasPlaceholder) _nodeList.Add(info);
+            if (info.Pods.Count > 0 && (wasPlaceholder || !SameLabels(oldLabels, info.LabelMap))) Affinity.Invalidate();
         }
         else
         {
@@ -91,6 +104,7 @@ internal sealed class SchedulerCache
         if (!_nodes.TryGetValue(name, out var info) || info.IsPlaceholder) return;
         CountImages(info, -1);
         _nodeList.Remove(info);
+        if (info.Pods.Count > 0) Affinity.Invalidate();
         if (info.Pods.Count == 0)
         {
             _nodes.Remove(name);
@@ -150,9 +164,11 @@ internal sealed class SchedulerCache
             _nodes[nodeName] = info;
         }
         info.AddPod(pod);
+        Affinity.Added(pod, info);
         _pods[pod.Key] = new CachedPod(pod, nodeName, assumed);
         if (pod.HasAffinity) PodsWithAffinity++;
         if (pod.RequiredAntiAffinityTerms.Length > 0) PodsWithRequiredAntiAffinity++;
+        if (pod.AffectsAffinityScores) PodsAffectingAffinityScores++;
         foreach (var claim in pod.Claims) _claimUsers[claim] = _claimUsers.GetValueOrDefault(claim) + 1;
     }
 
@@ -163,8 +179,10 @@ internal sealed class SchedulerCache
         var removed = info.RemovePod(podKey);
         if (removed is not null)
         {
+            Affinity.Removed(removed, info);
             if (removed.HasAffinity) PodsWithAffinity--;
             if (removed.RequiredAntiAffinityTerms.Length > 0) PodsWithRequiredAntiAffinity--;
+            if (removed.AffectsAffinityScores) PodsAffectingAffinityScores--;
             foreach (var claim in removed.Claims)
             {
                 var users = _claimUsers.GetValueOrDefault(claim) - 1;
@@ -173,6 +191,17 @@ internal sealed class SchedulerCache
             }
         }
         if (info.IsPlaceholder && info.Pods.Count == 0) _nodes.Remove(cached.NodeName);
+    }
+
+    private static bool SameLabels(Dictionary<string, string> a, Dictionary<string, string> b)
+    {
+        if (ReferenceEquals(a, b)) return true;
+        if (a.Count != b.Count) return false;
+        foreach (var (key, value) in a)
+        {
+            if (!b.TryGetValue(key, out var other) || other != value) return false;
+        }
+        return true;
     }
 
     private void CountImages(NodeInfo info, int delta)

@@ -73,7 +73,7 @@ internal sealed class SchedulingFramework
     public ScheduleResult Schedule(SchedulingContext context, PodInfo pod)
     {
         context.Reset();
-        var nodes = context.Nodes;
+        var nodes = context.Cache.NodeList;
         var total = nodes.Count;
         if (total == 0) return new ScheduleResult(null, 0, 0, ScheduleResult.NoNodesAvailable);
 
@@ -104,7 +104,7 @@ internal sealed class SchedulingFramework
                 var result = filter.Filter(context, pod, node);
                 if (result.IsSuccess) continue;
                 fits = false;
-                foreach (var reason in result.Reasons) _reasonCounts[reason] = _reasonCounts.GetValueOrDefault(reason) + 1;
+                foreach (var reason in result.ReasonArray!) _reasonCounts[reason] = _reasonCounts.GetValueOrDefault(reason) + 1;
                 break;
             }
             if (!fits) continue;

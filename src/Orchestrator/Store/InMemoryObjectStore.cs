@@ -301,7 +301,7 @@ public sealed class InMemoryObjectStore : IObjectStore, IDisposable
             }
             var desiredUnchanged = incoming.DesiredStateEquals(stored);
             if (desiredUnchanged && MetadataComparison.ClientFieldsEqual(im, sm)) return stored;
-            Validate(incoming, kind, desiredUnchanged);
+            ValidateUpdate(incoming, stored, kind, desiredUnchanged);
 
             var status = store.StatusOf(stored);
             var body = ReferenceEquals(store.StatusOf(incoming), status) ? incoming : incoming.WithStatusOf(stored);
@@ -407,17 +407,29 @@ public sealed class InMemoryObjectStore : IObjectStore, IDisposable
         }
     }
 
-    private static void Validate(KubernetesObject obj, ResourceKind kind, bool desiredStateUnchanged)
+    /// <summary>
+    /// Validates an update. Validation is a pure function of the object, and the stored object passed it, so parts equal
+    /// to the stored ones need no second look: an update that keeps the desired state only has its changed metadata
+    /// checked (for a label or annotation change, just that map).
+    /// </summary>
+    private static void ValidateUpdate(KubernetesObject obj, KubernetesObject stored, ResourceKind kind, bool desiredStateUnchanged)
     {
-        // The stored desired state was validated when written; an update that keeps it only needs its metadata checked.
-        if (!desiredStateUnchanged || obj.ApiVersion != kind.ApiVersion || obj.Kind != kind.Kind)
+        var meta = obj.Metadata;
+        var storedMeta = stored.Metadata;
+        if (!desiredStateUnchanged || obj.ApiVersion != kind.ApiVersion || obj.Kind != kind.Kind ||
+            !ReferenceEquals(meta.OwnerReferences, storedMeta.OwnerReferences) || !ReferenceEquals(meta.Finalizers, storedMeta.Finalizers) ||
+            meta.GenerateName != storedMeta.GenerateName)
         {
             ObjectValidator.EnsureValid(obj);
             return;
         }
+        var labelsChanged = !ReferenceEquals(meta.Labels, storedMeta.Labels);
+        var annotationsChanged = !ReferenceEquals(meta.Annotations, storedMeta.Annotations);
+        if (!labelsChanged && !annotationsChanged) return;
         var errors = new ValidationErrors();
-        MetadataValidation.Validate(obj.Metadata, kind, errors);
-        if (!errors.IsValid) throw new ValidationException(obj.Kind, obj.Metadata.Name, errors.Errors);
+        if (labelsChanged) MetadataValidation.ValidateLabels(meta.Labels, "metadata.labels", errors);
+        if (annotationsChanged) MetadataValidation.ValidateAnnotations(meta.Annotations, "metadata.annotations", errors);
+        if (!errors.IsValid) throw new ValidationException(obj.Kind, meta.Name, errors.Errors);
     }
 
     private static void CheckPrecondition(KindStore store, ObjectKey key, string? resourceVersion, ObjectMeta stored)

@@ -35,8 +35,8 @@ public sealed class ManifestReaderTests
             Assert.That(deployment.Metadata.Namespace, Is.EqualTo("default"));
             Assert.That(deployment.Spec.Strategy.RollingUpdate!.MaxSurge, Is.EqualTo((IntOrString)1));
             Assert.That(deployment.Spec.Strategy.RollingUpdate!.MaxUnavailable, Is.EqualTo((IntOrString)"25%"));
-            Assert.That(container.Resources.Limits["memory"], Is.EqualTo(Quantity.Parse("1536Mi")));
-            Assert.That(container.Resources.Requests["cpu"], Is.EqualTo(Quantity.Parse("0.25")));
+            Assert.That(container.GetLimit("memory"), Is.EqualTo(Quantity.Parse("1536Mi")));
+            Assert.That(container.GetRequest("cpu"), Is.EqualTo(Quantity.Parse("0.25")));
             Assert.That(container.ReadinessProbe!.HttpGet!.Port, Is.EqualTo((IntOrString)"http"));
         });
     }

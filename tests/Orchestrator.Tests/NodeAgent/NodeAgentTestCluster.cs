@@ -149,6 +149,14 @@ internal sealed class NodeAgentTestCluster : IAsyncDisposable
 
     public void Advance(TimeSpan delta) => Time.Advance(delta);
 
+    /// <summary>Waits until node-1's runtime has answered at least <paramref name="count"/> probe attempts.</summary>
+    public Task WaitForProbeAttemptsAsync(long count) =>
+        WaitUntilAsync(() => Runtime.ProbeAttempts >= count, $"{count} probe attempts (have {Runtime.ProbeAttempts})");
+
+    /// <summary>The id of the newest instance of a container of a pod on node-1.</summary>
+    public string ContainerId(string pod, string container = "app") =>
+        Runtime.FindContainer("default", pod, container)?.Id ?? throw new AssertionException($"no container {container} in pod {pod}");
+
     public async Task<IReadOnlyList<Event>> EventsAsync(string podName)
     {
         var list = await Store.ListAsync(ApiResources.For<Event>());

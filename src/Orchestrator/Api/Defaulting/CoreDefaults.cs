@@ -175,13 +175,23 @@ internal static class CoreDefaults
         Container[]? result = null;
         for (var i = 0; i < containers.Count; i++)
         {
-            if (containers[i].Resources is not { } resources || resources.Limits.All(l => resources.Requests.ContainsKey(l.Key))) continue;
+            if (containers[i].Resources is not { } resources || HasRequestForEveryLimit(resources)) continue;
             var requests = resources.Requests.ToImmutableDictionary().ToBuilder();
             foreach (var (name, limit) in resources.Limits) requests.TryAdd(name, limit);
             result ??= [.. containers];
             result[i] = containers[i] with { Resources = resources with { Requests = requests.ToImmutable() } };
         }
         return result ?? containers;
+    }
+
+    // A loop rather than LINQ: this runs on every pod write the store receives.
+    private static bool HasRequestForEveryLimit(ResourceRequirements resources)
+    {
+        foreach (var limit in resources.Limits)
+        {
+            if (!resources.Requests.ContainsKey(limit.Key)) return false;
+        }
+        return true;
     }
 
     private static IReadOnlyList<Container> DefaultContainers(IReadOnlyList<Container> containers, bool hostNetwork)

@@ -114,7 +114,10 @@ internal sealed class GarbageCollectorReconciler
 
         if (owners.Waiting.Count > 0)
         {
+            // Whether it has dependents decides whether the wait propagates down: a dependent just created may not be in
+            // its kind's cache yet, so an empty answer is confirmed with the store (only in foreground cascades).
             var dependents = CachedDependents(latest.Metadata.Uid!);
+            if (dependents.Count == 0) dependents = await ListDependentsAsync(kind, latest, cancellationToken).ConfigureAwait(false);
             if (dependents.Count > 0)
             {
                 if (dependents.Any(d => d.Object.IsDeletingDependents()))

@@ -126,10 +126,17 @@ public sealed partial class SimulatedContainerRuntime : IContainerLogs, IContain
         }
     }
 
+    /// <summary>How many probe attempts the runtime has answered, for tests that step a fake clock probe by probe.</summary>
+    public long ProbeAttempts => Interlocked.Read(ref _probeAttempts);
+
+    /// <summary>How many subscribers <see cref="WatchAsync"/> has.</summary>
+    internal int SubscriberCount => _subscribers.Length;
+
     /// <inheritdoc/>
     public ValueTask<ProbeResult> ProbeAsync(string containerId, ProbeRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        Interlocked.Increment(ref _probeAttempts);
         lock (_gate)
         {
             var container = GetLocked(containerId);

@@ -40,6 +40,7 @@ public sealed partial class SimulatedContainerRuntime : IContainerRuntime
     private readonly TimeProvider _time;
     private readonly RuntimeInfo _info;
     private ImmutableArray<Channel<ContainerEvent>> _subscribers = [];
+    private long _probeAttempts;
 
     /// <summary>Creates a runtime with no sandboxes and the <see cref="SimulatedRuntimeOptions.PreloadedImages"/>.</summary>
     public SimulatedContainerRuntime(SimulatedRuntimeOptions? options = null, TimeProvider? timeProvider = null)
@@ -407,7 +408,9 @@ public sealed partial class SimulatedContainerRuntime : IContainerRuntime
         }
         catch (FormatException e)
         {
-            throw new ContainerRuntimeException(e.Message, e);
+            // A bad annotation is reported where users see it: creating the container (CreateContainerError).
+            if (container is not null) throw new ContainerRuntimeException(e.Message, e);
+            fromAnnotations = SimulatedBehavior.Default;
         }
         return Options.Behavior is { } resolve ? resolve(new SimulatedContainerContext(sandbox, container, image, fromAnnotations)) : fromAnnotations;
     }

@@ -18,7 +18,7 @@ internal sealed class ImageLocality : IScorePlugin
 
     /// <inheritdoc/>
     public long Score(SchedulingContext context, PodInfo pod, NodeInfo node) =>
-        Compute(pod, node, context.Nodes.Count, context.Cache.ImageNodeCount);
+        node.ImageSizes.Count == 0 ? 0 : Compute(pod, node, context.Nodes.Count, context.Cache.ImageNodeCount);
 
     /// <summary>The score of <paramref name="node"/> for <paramref name="pod"/>, given the cluster's node count and image spread.</summary>
     public static long Compute(PodInfo pod, NodeInfo node, int totalNodes, Func<string, int> nodesWithImage)

@@ -34,6 +34,10 @@ internal sealed class InterPodAffinity : IPreFilterPlugin, IFilterPlugin, IPreSc
     /// <summary>The weight of an existing pod's required affinity term matching the incoming pod (Kubernetes' hardPodAffinityWeight).</summary>
     public const long HardPodAffinityWeight = 1;
 
+    private static readonly FilterResult AffinityRejected = FilterResult.Unschedulable(ErrAffinity);
+    private static readonly FilterResult AntiAffinityRejected = FilterResult.Unschedulable(ErrAntiAffinity);
+    private static readonly FilterResult ExistingAntiAffinityRejected = FilterResult.Unschedulable(ErrExistingAntiAffinity);
+
     private const string FilterStateKey = SchedulerPlugins.InterPodAffinity + "/filter";
     private const string ScoreStateKey = SchedulerPlugins.InterPodAffinity + "/score";
 
@@ -52,8 +56,13 @@ internal sealed class InterPodAffinity : IPreFilterPlugin, IFilterPlugin, IPreSc
     {
         var state = context.GetState<FilterState>(FilterStateKey) ?? ComputeFilterState(context, pod);
         if (state.IsEmpty) return FilterResult.Success;
-        var reason = Check(state, pod, node);
-        return reason is null ? FilterResult.Success : FilterResult.Unschedulable(reason);
+        return Check(state, pod, node) switch
+        {
+            null => FilterResult.Success,
+            ErrAffinity => AffinityRejected,
+            ErrAntiAffinity => AntiAffinityRejected,
+            _ => ExistingAntiAffinityRejected,
+        };
     }
 
     /// <inheritdoc/>
@@ -66,7 +75,7 @@ internal sealed class InterPodAffinity : IPreFilterPlugin, IFilterPlugin, IPreSc
         var state = context.GetState<ScoreState>(ScoreStateKey);
         if (state is null || state.Scores.Count == 0) return 0;
         long score = 0;
-        var labels = node.Labels;
+        var labels = node.LabelMap;
         foreach (var key in state.TopologyKeys)
         {
             if (labels.TryGetValue(key, out var value) && state.Scores.TryGetValue(new TopologyPair(key, value), out var s)) score += s;
@@ -82,94 +91,119 @@ internal sealed class InterPodAffinity : IPreFilterPlugin, IFilterPlugin, IPreSc
         ScoreNormalization.MinMax(scores);
     }
 
-    /// <summary>Precomputes the topology counts filtering needs for <paramref name="pod"/>.</summary>
+    /// <summary>
+    /// Precomputes the topology counts filtering needs for <paramref name="pod"/>. Counts come from the cache's
+    /// incrementally maintained <see cref="AffinityIndex"/>; terms with a label-based namespace selector are counted
+    /// by scanning every placed pod, as Kubernetes does for all terms.
+    /// </summary>
     public static FilterState ComputeFilterState(SchedulingContext context, PodInfo pod)
     {
         var cache = context.Cache;
         var hasTerms = pod.RequiredAffinityTerms.Length + pod.RequiredAntiAffinityTerms.Length > 0;
         if (!hasTerms && cache.PodsWithRequiredAntiAffinity == 0) return FilterState.Empty;
 
-        var state = new FilterState(pod.RequiredAffinityTerms.Length > 0, pod.RequiredAntiAffinityTerms.Length > 0);
         var nsLabels = context.NamespaceLabels;
-        foreach (var node in context.Nodes)
+        var existing = new List<AffinityIndex.CarrierGroup>();
+        if (cache.PodsWithRequiredAntiAffinity > 0)
         {
-            if (cache.PodsWithRequiredAntiAffinity > 0 && node.PodsWithRequiredAntiAffinity > 0)
+            foreach (var carrier in cache.Affinity.Carriers)
             {
-                foreach (var existing in node.Pods)
-                {
-                    foreach (var term in existing.RequiredAntiAffinityTerms)
-                    {
-                        if (term.Matches(pod, nsLabels)) Increment(state.ExistingAntiAffinity, node, term.TopologyKey);
-                    }
-                }
-            }
-            if (!hasTerms || node.Pods.Count == 0) continue;
-            foreach (var existing in node.Pods)
-            {
-                if (pod.RequiredAffinityTerms.Length > 0 && MatchesAll(pod.RequiredAffinityTerms, existing, nsLabels))
-                {
-                    foreach (var term in pod.RequiredAffinityTerms) Increment(state.Affinity, node, term.TopologyKey);
-                }
-                foreach (var term in pod.RequiredAntiAffinityTerms)
-                {
-                    if (term.Matches(existing, nsLabels)) Increment(state.AntiAffinity, node, term.TopologyKey);
-                }
+                if (carrier.Counts.Count > 0 && carrier.Term.Matches(pod, nsLabels)) existing.Add(carrier);
             }
         }
-        state.SelfAffine = pod.RequiredAffinityTerms.Length > 0 && MatchesAll(pod.RequiredAffinityTerms, pod, null);
-        return state;
+        if (!hasTerms && existing.Count == 0) return FilterState.Empty;
+
+        var terms = pod.RequiredAffinityTerms;
+        var affinity = terms.Length == 0 ? []
+            : Array.TrueForAll(terms, t => t.IndependentOfNamespaceLabels)
+                ? cache.Affinity.MatchCounts(terms, pod.RequiredAffinitySignature)
+                : Scan(context, terms);
+        var antiAffinity = new Dictionary<string, int>[pod.RequiredAntiAffinityTerms.Length];
+        for (var i = 0; i < antiAffinity.Length; i++)
+        {
+            var term = pod.RequiredAntiAffinityTerms[i];
+            antiAffinity[i] = term.IndependentOfNamespaceLabels ? cache.Affinity.MatchCounts([term], term.Signature)[0] : Scan(context, [term])[0];
+        }
+        var selfAffine = terms.Length > 0 && MatchesAll(terms, pod, null);
+        return new FilterState(affinity, antiAffinity, existing, selfAffine);
     }
 
     /// <summary>The reason <paramref name="node"/> violates an affinity rule, or null when it satisfies all.</summary>
     public static string? Check(FilterState state, PodInfo pod, NodeInfo node)
     {
-        var labels = node.Labels;
-        if (state.HasAffinityTerms)
+        var labels = node.LabelMap;
+        var terms = pod.RequiredAffinityTerms;
+        if (terms.Length > 0)
         {
             var podsExist = true;
-            foreach (var term in pod.RequiredAffinityTerms)
+            var anyMatch = false;
+            for (var i = 0; i < terms.Length; i++)
             {
-                if (!labels.TryGetValue(term.TopologyKey, out var value)) return ErrAffinity;
-                if (state.Affinity.GetValueOrDefault(new TopologyPair(term.TopologyKey, value)) <= 0) podsExist = false;
+                if (!labels.TryGetValue(terms[i].TopologyKey, out var value)) return ErrAffinity;
+                var counts = state.Affinity[i];
+                anyMatch |= counts.Count > 0;
+                if (counts.GetValueOrDefault(value) <= 0) podsExist = false;
             }
-            if (!podsExist && !(state.Affinity.Count == 0 && state.SelfAffine)) return ErrAffinity;
+            // The first pod of a group with affinity to itself may go anywhere its terms' topology labels exist.
+            if (!podsExist && !(!anyMatch && state.SelfAffine)) return ErrAffinity;
         }
 
-        if (state.HasAntiAffinityTerms && state.AntiAffinity.Count > 0)
+        var antiTerms = pod.RequiredAntiAffinityTerms;
+        for (var i = 0; i < antiTerms.Length; i++)
         {
-            foreach (var term in pod.RequiredAntiAffinityTerms)
+            var counts = state.AntiAffinity[i];
+            if (counts.Count > 0 && labels.TryGetValue(antiTerms[i].TopologyKey, out var value) && counts.GetValueOrDefault(value) > 0)
             {
-                if (labels.TryGetValue(term.TopologyKey, out var value) &&
-                    state.AntiAffinity.GetValueOrDefault(new TopologyPair(term.TopologyKey, value)) > 0)
-                {
-                    return ErrAntiAffinity;
-                }
+                return ErrAntiAffinity;
             }
         }
 
-        if (state.ExistingAntiAffinity.Count > 0)
+        foreach (var carrier in state.ExistingAntiAffinity)
         {
-            foreach (var (key, value) in labels)
+            if (labels.TryGetValue(carrier.Term.TopologyKey, out var value) && carrier.Counts.GetValueOrDefault(value) > 0)
             {
-                if (state.ExistingAntiAffinity.GetValueOrDefault(new TopologyPair(key, value)) > 0) return ErrExistingAntiAffinity;
+                return ErrExistingAntiAffinity;
             }
         }
         return null;
     }
 
-    /// <summary>Precomputes the per-domain scores for <paramref name="pod"/>.</summary>
+    // Counts, per term, the placed pods matching all terms by value of the term's topology key (Kubernetes' scan).
+    private static Dictionary<string, int>[] Scan(SchedulingContext context, AffinityTerm[] terms)
+    {
+        var counts = new Dictionary<string, int>[terms.Length];
+        for (var i = 0; i < terms.Length; i++) counts[i] = new Dictionary<string, int>(StringComparer.Ordinal);
+        var nsLabels = context.NamespaceLabels;
+        foreach (var node in context.Cache.NodeList)
+        {
+            foreach (var existing in node.PodList)
+            {
+                if (!MatchesAll(terms, existing, nsLabels)) continue;
+                for (var i = 0; i < terms.Length; i++) AffinityIndex.Count(counts[i], node, terms[i].TopologyKey, +1);
+            }
+        }
+        return counts;
+    }
+
+    /// <summary>
+    /// Precomputes the per-domain scores for <paramref name="pod"/>: over every pod when the pod has preferred terms,
+    /// otherwise only over the pods whose own terms can score it.
+    /// </summary>
     public static ScoreState ComputeScoreState(SchedulingContext context, PodInfo pod)
     {
         var state = new ScoreState();
         var incomingPreferred = pod.PreferredAffinityTerms.Length + pod.PreferredAntiAffinityTerms.Length > 0;
-        if (!incomingPreferred && context.Cache.PodsWithAffinity == 0) return state;
+        if (!incomingPreferred && context.Cache.PodsAffectingAffinityScores == 0) return state;
         var nsLabels = context.NamespaceLabels;
-        foreach (var node in context.Nodes)
+        var nodes = context.Cache.NodeList;
+        for (var n = 0; n < nodes.Count; n++)
         {
-            if (node.Pods.Count == 0 || node.Labels.Count == 0) continue;
-            if (!incomingPreferred && node.PodsWithAffinity == 0) continue;
-            foreach (var existing in node.Pods)
+            var node = nodes[n];
+            if (node.LabelMap.Count == 0) continue;
+            var pods = incomingPreferred ? node.PodList : node.PodsWithAffinity;
+            for (var i = 0; i < pods.Count; i++)
             {
+                var existing = pods[i];
                 if (incomingPreferred)
                 {
                     foreach (var term in pod.PreferredAffinityTerms)
@@ -181,7 +215,7 @@ internal sealed class InterPodAffinity : IPreFilterPlugin, IFilterPlugin, IPreSc
                         if (term.Matches(existing, nsLabels)) state.Add(node, term.TopologyKey, -term.Weight);
                     }
                 }
-                if (!existing.HasAffinity) continue;
+                if (!existing.AffectsAffinityScores) continue;
                 foreach (var term in existing.RequiredAffinityTerms)
                 {
                     if (term.Matches(pod, nsLabels)) state.Add(node, term.TopologyKey, HardPodAffinityWeight);
@@ -208,43 +242,37 @@ internal sealed class InterPodAffinity : IPreFilterPlugin, IFilterPlugin, IPreSc
         return true;
     }
 
-    private static void Increment(Dictionary<TopologyPair, int> counts, NodeInfo node, string topologyKey)
+    /// <summary>
+    /// What filtering one pod needs: matching-pod counts by value of each term's topology key. The dictionaries may be
+    /// the cache's live counts: do not modify them.
+    /// </summary>
+    public sealed class FilterState(
+        Dictionary<string, int>[] affinity,
+        Dictionary<string, int>[] antiAffinity,
+        List<AffinityIndex.CarrierGroup> existingAntiAffinity,
+        bool selfAffine)
     {
-        if (!node.Labels.TryGetValue(topologyKey, out var value)) return;
-        var pair = new TopologyPair(topologyKey, value);
-        counts[pair] = counts.GetValueOrDefault(pair) + 1;
-    }
-
-    /// <summary>A topology domain: a node label key and value.</summary>
-    public readonly record struct TopologyPair(string Key, string Value);
-
-    /// <summary>Matching-pod counts per topology domain, for filtering one pod.</summary>
-    public sealed class FilterState(bool hasAffinityTerms, bool hasAntiAffinityTerms)
-    {
-        /// <summary>State for a pod without required terms in a cluster without required anti-affinity.</summary>
-        public static readonly FilterState Empty = new(false, false) { IsEmpty = true };
+        /// <summary>State for a pod without required terms that no placed pod's anti-affinity concerns.</summary>
+        public static readonly FilterState Empty = new([], [], [], false) { IsEmpty = true };
 
         /// <summary>True when filtering can pass every node without looking.</summary>
         public bool IsEmpty { get; private init; }
 
-        /// <summary>True when the pod has required affinity terms.</summary>
-        public bool HasAffinityTerms { get; } = hasAffinityTerms;
+        /// <summary>Per required affinity term, the pods matching all of the incoming pod's required affinity terms by domain.</summary>
+        public Dictionary<string, int>[] Affinity { get; } = affinity;
 
-        /// <summary>True when the pod has required anti-affinity terms.</summary>
-        public bool HasAntiAffinityTerms { get; } = hasAntiAffinityTerms;
+        /// <summary>Per required anti-affinity term of the incoming pod, the pods matching it by domain.</summary>
+        public Dictionary<string, int>[] AntiAffinity { get; } = antiAffinity;
+
+        /// <summary>The placed pods' anti-affinity terms that match the incoming pod, with the domains they guard.</summary>
+        public List<AffinityIndex.CarrierGroup> ExistingAntiAffinity { get; } = existingAntiAffinity;
 
         /// <summary>True when the pod matches all its own required affinity terms.</summary>
-        public bool SelfAffine { get; set; }
-
-        /// <summary>Domains with existing pods whose required anti-affinity matches the incoming pod.</summary>
-        public Dictionary<TopologyPair, int> ExistingAntiAffinity { get; } = [];
-
-        /// <summary>Domains with pods matching all the incoming pod's required affinity terms.</summary>
-        public Dictionary<TopologyPair, int> Affinity { get; } = [];
-
-        /// <summary>Domains with pods matching one of the incoming pod's required anti-affinity terms.</summary>
-        public Dictionary<TopologyPair, int> AntiAffinity { get; } = [];
+        public bool SelfAffine { get; } = selfAffine;
     }
+
+    /// <summary>A topology domain: a node label key and value.</summary>
+    public readonly record struct TopologyPair(string Key, string Value);
 
     /// <summary>Summed preference weights per topology domain, for scoring one pod.</summary>
     public sealed class ScoreState
@@ -258,7 +286,7 @@ internal sealed class InterPodAffinity : IPreFilterPlugin, IFilterPlugin, IPreSc
         /// <summary>Adds <paramref name="weight"/> to the domain of <paramref name="node"/> for <paramref name="topologyKey"/>.</summary>
         public void Add(NodeInfo node, string topologyKey, long weight)
         {
-            if (!node.Labels.TryGetValue(topologyKey, out var value)) return;
+            if (!node.LabelMap.TryGetValue(topologyKey, out var value)) return;
             var pair = new TopologyPair(topologyKey, value);
             Scores[pair] = Scores.GetValueOrDefault(pair) + weight;
             if (!TopologyKeys.Contains(topologyKey)) TopologyKeys.Add(topologyKey);

@@ -17,31 +17,32 @@ internal sealed class NodeAffinity : IFilterPlugin, IScorePlugin
     /// <summary>The reason for a node that does not match.</summary>
     public const string ErrReason = "node(s) didn't match Pod's node affinity/selector";
 
+    private static readonly FilterResult Rejected = FilterResult.Unschedulable(ErrReason);
+
     /// <inheritdoc/>
     public string Name => SchedulerPlugins.NodeAffinity;
 
     /// <inheritdoc/>
     public FilterResult Filter(SchedulingContext context, PodInfo pod, NodeInfo node) =>
-        Fits(pod.Pod, node.Node) ? FilterResult.Success : FilterResult.Unschedulable(ErrReason);
+        Fits(pod, node) ? FilterResult.Success : Rejected;
 
     /// <inheritdoc/>
-    public long Score(SchedulingContext context, PodInfo pod, NodeInfo node) => PreferredWeight(pod.Pod, node.Node);
+    public long Score(SchedulingContext context, PodInfo pod, NodeInfo node) => PreferredWeight(pod, node);
 
     /// <inheritdoc/>
     public void NormalizeScores(SchedulingContext context, PodInfo pod, IReadOnlyList<NodeInfo> nodes, Span<long> scores) =>
         ScoreNormalization.Default(scores, reverse: false);
 
     /// <summary>True when <paramref name="node"/> has every <c>nodeSelector</c> label and matches a required term.</summary>
-    public static bool Fits(Pod pod, Node node)
+    public static bool Fits(PodInfo pod, NodeInfo node)
     {
-        var labels = node.Metadata.Labels;
-        foreach (var (key, value) in pod.Spec.NodeSelector)
+        var labels = node.LabelMap;
+        foreach (var (key, value) in pod.NodeSelector)
         {
             if (!labels.TryGetValue(key, out var actual) || actual != value) return false;
         }
-        var required = pod.Spec.Affinity?.NodeAffinity?.RequiredDuringSchedulingIgnoredDuringExecution;
-        if (required is null) return true;
-        foreach (var term in required.NodeSelectorTerms)
+        if (pod.RequiredNodeAffinity is not { } terms) return true;
+        foreach (var term in terms)
         {
             if (Matches(term, node)) return true;
         }
@@ -49,12 +50,10 @@ internal sealed class NodeAffinity : IFilterPlugin, IScorePlugin
     }
 
     /// <summary>The sum of the weights of the pod's preferred node affinity terms that <paramref name="node"/> matches.</summary>
-    public static long PreferredWeight(Pod pod, Node node)
+    public static long PreferredWeight(PodInfo pod, NodeInfo node)
     {
-        var preferred = pod.Spec.Affinity?.NodeAffinity?.PreferredDuringSchedulingIgnoredDuringExecution;
-        if (preferred is null) return 0;
         long sum = 0;
-        foreach (var term in preferred)
+        foreach (var term in pod.PreferredNodeAffinity)
         {
             if (term.Weight != 0 && Matches(term.Preference, node)) sum += term.Weight;
         }
@@ -62,20 +61,24 @@ internal sealed class NodeAffinity : IFilterPlugin, IScorePlugin
     }
 
     /// <summary>True when <paramref name="node"/> meets every requirement of a term that has at least one.</summary>
-    public static bool Matches(NodeSelectorTerm term, Node node)
+    public static bool Matches(NodeSelectorTerm term, NodeInfo node)
     {
-        if (term.MatchExpressions.Count == 0 && term.MatchFields.Count == 0) return false;
-        var labels = node.Metadata.Labels;
-        foreach (var requirement in term.MatchExpressions)
+        var expressions = term.MatchExpressions;
+        var fields = term.MatchFields;
+        if (expressions.Count == 0 && fields.Count == 0) return false;
+        var labels = node.LabelMap;
+        for (var i = 0; i < expressions.Count; i++)
         {
+            var requirement = expressions[i];
             var has = labels.TryGetValue(requirement.Key, out var value);
             if (!Matches(requirement, has, value)) return false;
         }
-        foreach (var requirement in term.MatchFields)
+        for (var i = 0; i < fields.Count; i++)
         {
+            var requirement = fields[i];
             if (requirement.Key != "metadata.name") return false;
             if (requirement.Operator is not (NodeSelectorOperator.In or NodeSelectorOperator.NotIn)) return false;
-            if (!Matches(requirement, true, node.Metadata.Name)) return false;
+            if (!Matches(requirement, true, node.Name)) return false;
         }
         return true;
     }
@@ -105,9 +108,9 @@ internal sealed class NodeAffinity : IFilterPlugin, IScorePlugin
 
     private static bool Contains(IReadOnlyList<string> values, string value)
     {
-        foreach (var candidate in values)
+        for (var i = 0; i < values.Count; i++)
         {
-            if (candidate == value) return true;
+            if (values[i] == value) return true;
         }
         return false;
     }

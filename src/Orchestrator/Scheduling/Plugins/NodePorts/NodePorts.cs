@@ -9,12 +9,14 @@ internal sealed class NodePorts : IFilterPlugin
     /// <summary>The reason for a node without the free ports.</summary>
     public const string ErrReason = "node(s) didn't have free ports for the requested pod ports";
 
+    private static readonly FilterResult Rejected = FilterResult.Unschedulable(ErrReason);
+
     /// <inheritdoc/>
     public string Name => SchedulerPlugins.NodePorts;
 
     /// <inheritdoc/>
     public FilterResult Filter(SchedulingContext context, PodInfo pod, NodeInfo node) =>
-        Fits(pod, node) ? FilterResult.Success : FilterResult.Unschedulable(ErrReason);
+        Fits(pod, node) ? FilterResult.Success : Rejected;
 
     /// <summary>True when none of the pod's host ports conflicts with one used on the node.</summary>
     public static bool Fits(PodInfo pod, NodeInfo node)

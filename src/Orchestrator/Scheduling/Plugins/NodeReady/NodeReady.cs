@@ -12,29 +12,31 @@ namespace Orchestrator.Scheduling.Plugins;
 /// </summary>
 internal sealed class NodeReady : IFilterPlugin
 {
+    private static readonly Taint NotReadyTaint = new() { Key = WellKnownLabels.TaintNodeNotReady, Effect = TaintEffect.NoSchedule };
+    private static readonly Taint UnreachableTaint = new() { Key = WellKnownLabels.TaintNodeUnreachable, Effect = TaintEffect.NoSchedule };
+    private static readonly FilterResult NotReady = FilterResult.Unschedulable(TaintToleration.UntoleratedReason(NotReadyTaint));
+    private static readonly FilterResult Unreachable = FilterResult.Unschedulable(TaintToleration.UntoleratedReason(UnreachableTaint));
+
     /// <inheritdoc/>
     public string Name => SchedulerPlugins.NodeReady;
 
     /// <inheritdoc/>
     public FilterResult Filter(SchedulingContext context, PodInfo pod, NodeInfo node)
     {
-        var taint = UntoleratedReadinessTaint(pod.Pod, node.Node);
-        return taint is null ? FilterResult.Success : FilterResult.Unschedulable(TaintToleration.UntoleratedReason(taint));
+        if (node.ReadyStatus == ConditionStatus.True) return FilterResult.Success;
+        var taint = UntoleratedReadinessTaint(pod, node);
+        return taint is null ? FilterResult.Success : ReferenceEquals(taint, NotReadyTaint) ? NotReady : Unreachable;
     }
 
     /// <summary>The implied readiness taint of <paramref name="node"/> that <paramref name="pod"/> does not tolerate, or null.</summary>
-    public static Taint? UntoleratedReadinessTaint(Pod pod, Node node)
+    public static Taint? UntoleratedReadinessTaint(PodInfo pod, NodeInfo node)
     {
-        var ready = node.Status?.GetCondition(NodeConditionType.Ready)?.Status;
-        if (ready == ConditionStatus.True) return null;
-        var taint = ready == ConditionStatus.Unknown ? UnreachableTaint : NotReadyTaint;
-        foreach (var existing in node.Spec.Taints)
+        if (node.ReadyStatus == ConditionStatus.True) return null;
+        var taint = node.ReadyStatus == ConditionStatus.Unknown ? UnreachableTaint : NotReadyTaint;
+        foreach (var existing in node.Taints)
         {
             if (existing.Key == taint.Key) return null;
         }
-        return TaintToleration.IsTolerated(taint, pod.Spec.Tolerations) ? null : taint;
+        return TaintToleration.IsTolerated(taint, pod.Tolerations) ? null : taint;
     }
-
-    private static readonly Taint NotReadyTaint = new() { Key = WellKnownLabels.TaintNodeNotReady, Effect = TaintEffect.NoSchedule };
-    private static readonly Taint UnreachableTaint = new() { Key = WellKnownLabels.TaintNodeUnreachable, Effect = TaintEffect.NoSchedule };
 }

@@ -11,6 +11,7 @@ internal sealed class NodeUnschedulable : IFilterPlugin
     /// <summary>The reason for a cordoned node.</summary>
     public const string ErrReason = "node(s) were unschedulable";
 
+    private static readonly FilterResult Rejected = FilterResult.Unschedulable(ErrReason);
     private static readonly Taint UnschedulableTaint = new() { Key = WellKnownLabels.TaintNodeUnschedulable, Effect = TaintEffect.NoSchedule };
 
     /// <inheritdoc/>
@@ -18,16 +19,9 @@ internal sealed class NodeUnschedulable : IFilterPlugin
 
     /// <inheritdoc/>
     public FilterResult Filter(SchedulingContext context, PodInfo pod, NodeInfo node) =>
-        Fits(pod.Pod, node.Node) ? FilterResult.Success : FilterResult.Unschedulable(ErrReason);
+        Fits(pod, node) ? FilterResult.Success : Rejected;
 
     /// <summary>True when the node is schedulable or the pod tolerates it being cordoned.</summary>
-    public static bool Fits(Pod pod, Node node)
-    {
-        if (!node.Spec.Unschedulable) return true;
-        foreach (var toleration in pod.Spec.Tolerations)
-        {
-            if (toleration.Tolerates(UnschedulableTaint)) return true;
-        }
-        return false;
-    }
+    public static bool Fits(PodInfo pod, NodeInfo node) =>
+        !node.Node.Spec.Unschedulable || TaintToleration.IsTolerated(UnschedulableTaint, pod.Tolerations);
 }

@@ -14,12 +14,13 @@ internal sealed class TaintToleration : IFilterPlugin, IScorePlugin
     /// <inheritdoc/>
     public FilterResult Filter(SchedulingContext context, PodInfo pod, NodeInfo node)
     {
-        var taint = FirstUntoleratedTaint(pod.Pod, node.Node);
+        if (node.Taints.Length == 0) return FilterResult.Success;
+        var taint = FirstUntoleratedTaint(pod, node);
         return taint is null ? FilterResult.Success : FilterResult.Unschedulable(UntoleratedReason(taint));
     }
 
     /// <inheritdoc/>
-    public long Score(SchedulingContext context, PodInfo pod, NodeInfo node) => CountIntolerablePreferNoSchedule(pod.Pod, node.Node);
+    public long Score(SchedulingContext context, PodInfo pod, NodeInfo node) => CountIntolerablePreferNoSchedule(pod, node);
 
     /// <inheritdoc/>
     public void NormalizeScores(SchedulingContext context, PodInfo pod, IReadOnlyList<NodeInfo> nodes, Span<long> scores) =>
@@ -29,12 +30,12 @@ internal sealed class TaintToleration : IFilterPlugin, IScorePlugin
     public static string UntoleratedReason(Taint taint) => $"node(s) had untolerated taint {{{taint.Key}: {taint.Value}}}";
 
     /// <summary>The first <c>NoSchedule</c>/<c>NoExecute</c> taint of the node the pod does not tolerate, or null.</summary>
-    public static Taint? FirstUntoleratedTaint(Pod pod, Node node)
+    public static Taint? FirstUntoleratedTaint(PodInfo pod, NodeInfo node)
     {
-        foreach (var taint in node.Spec.Taints)
+        foreach (var taint in node.Taints)
         {
             if (taint.Effect is not (TaintEffect.NoSchedule or TaintEffect.NoExecute)) continue;
-            if (!IsTolerated(taint, pod.Spec.Tolerations)) return taint;
+            if (!IsTolerated(taint, pod.Tolerations)) return taint;
         }
         return null;
     }
@@ -43,14 +44,15 @@ internal sealed class TaintToleration : IFilterPlugin, IScorePlugin
     /// The number of <c>PreferNoSchedule</c> taints not tolerated by a toleration whose effect is empty or
     /// <c>PreferNoSchedule</c>.
     /// </summary>
-    public static long CountIntolerablePreferNoSchedule(Pod pod, Node node)
+    public static long CountIntolerablePreferNoSchedule(PodInfo pod, NodeInfo node)
     {
+        if (!node.HasPreferNoScheduleTaints) return 0;
         long count = 0;
-        foreach (var taint in node.Spec.Taints)
+        foreach (var taint in node.Taints)
         {
             if (taint.Effect != TaintEffect.PreferNoSchedule) continue;
             var tolerated = false;
-            foreach (var toleration in pod.Spec.Tolerations)
+            foreach (var toleration in pod.Tolerations)
             {
                 if (toleration.Effect is null or "" or TaintEffect.PreferNoSchedule && toleration.Tolerates(taint))
                 {
@@ -64,7 +66,7 @@ internal sealed class TaintToleration : IFilterPlugin, IScorePlugin
     }
 
     /// <summary>True when one of <paramref name="tolerations"/> tolerates <paramref name="taint"/>.</summary>
-    public static bool IsTolerated(Taint taint, IReadOnlyList<Toleration> tolerations)
+    public static bool IsTolerated(Taint taint, Toleration[] tolerations)
     {
         foreach (var toleration in tolerations)
         {
