@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Running;
+using Orchestrator.Benchmarks.Deployments;
 using Orchestrator.Benchmarks.NodeAgent;
 using Orchestrator.Benchmarks.Store;
 
@@ -16,6 +17,8 @@ internal static class Program
     {
         ["store"] = StoreScenario.RunAsync,
         ["kubelet"] = KubeletBenchmark.RunAsync,
+        ["deployment"] = DeploymentScenario.RunAsync,
+        ["scheduler"] = Scheduling.SchedulerScenario.RunAsync,
     };
 
     public static async Task<int> Main(string[] args)

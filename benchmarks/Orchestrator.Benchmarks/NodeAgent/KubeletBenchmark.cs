@@ -50,6 +50,7 @@ internal static class KubeletBenchmark
             }
         }));
 
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var start = Stopwatch.GetTimestamp();
         for (var i = 0; i < pods; i++)
         {
@@ -71,6 +72,7 @@ internal static class KubeletBenchmark
         using var run = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         await allRunning.Task.WaitAsync(run.Token);
         var end = running.Values.Max();
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
 
         var latencies = running.Select(kv => Stopwatch.GetElapsedTime(created[kv.Key], kv.Value).TotalMilliseconds).Order().ToArray();
         var elapsed = Stopwatch.GetElapsedTime(start, end);
@@ -85,6 +87,8 @@ internal static class KubeletBenchmark
             ["max_pod_startup_ms"] = Math.Round(latencies[^1], 1),
             ["create_ms"] = Math.Round(Stopwatch.GetElapsedTime(start, createdAll).TotalMilliseconds, 1),
             ["elapsed_ms"] = Math.Round(elapsed.TotalMilliseconds, 1),
+            ["cpu_ms"] = Math.Round(cpu.TotalMilliseconds, 1),
+            ["cores"] = Environment.ProcessorCount,
         };
         await host.StopAsync(CancellationToken.None);
         Console.WriteLine(JsonSerializer.Serialize(result));

@@ -1,17 +1,23 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using Orchestrator.Api;
+using Orchestrator.Api.Defaulting;
 
 namespace Orchestrator.Benchmarks.Store;
 
 /// <summary>
-/// Pods as a Deployment on a real cluster produces them, with every object built separately (as if each had been read
-/// from JSON): labels, annotations, an owner reference, one container with ports, resources, env, a probe and a volume
-/// mount, and a Running status with conditions and a container status. Strings that differ per pod on a real cluster
-/// (name, uid, IPs, container id) are unique; the others are shared literals, as interned field values would be.
+/// Realistic running pods of ten Deployments: labels, annotations, an owner reference, one container with ports,
+/// resources, env, a probe and a volume mount, and a Running status with conditions and a container status.
+/// <see cref="Create"/> builds them as this process's ReplicaSet controller, scheduler and node agent do: the pod shares
+/// its template's labels, annotations and containers, and gets its own metadata, spec (the scheduler sets
+/// <c>nodeName</c> with a <c>with</c> copy) and status. <see cref="CreateUnshared"/> builds every part of every pod
+/// separately (strings that differ per pod on a real cluster are unique; other strings are shared literals).
 /// </summary>
 internal static class RealisticPods
 {
+    // As stored by the API (defaulted), like the templates of stored Deployments and ReplicaSets.
+    private static readonly Pod[] Templates = Enumerable.Range(0, Apps).Select(a => ObjectDefaulter.ApplyDefaults(CreateUnshared(a * Namespaces))).ToArray();
+
     public const int Apps = 10;
     public const int Namespaces = 10;
     public const int Nodes = 100;
@@ -24,8 +30,23 @@ internal static class RealisticPods
 
     public static Pod Create(int i)
     {
+        var template = Templates[i / Namespaces % Apps];
+        var unique = CreateUnshared(i);
+        return unique with
+        {
+            Metadata = unique.Metadata with
+            {
+                Labels = template.Metadata.Labels,
+                Annotations = template.Metadata.Annotations,
+            },
+            Spec = template.Spec with { NodeName = unique.Spec.NodeName },
+        };
+    }
+
+    public static Pod CreateUnshared(int i)
+    {
         var app = App(i);
-        var hash = $"{(uint)(i % 37 * 2654435761):x8}"[..8];
+        var hash = $"{(uint)(i / Namespaces % Apps * 2654435761):x8}"[..8];
         var name = $"{app}-{hash}-{i:D6}";
         var started = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero).AddSeconds(i % 3600);
         var node = NodeName(i);
@@ -39,18 +60,18 @@ internal static class RealisticPods
                 [
                     KeyValuePair.Create("app", app),
                     KeyValuePair.Create("pod-template-hash", hash),
-                    KeyValuePair.Create("tier", i % 3 == 0 ? "frontend" : "backend"),
+                    KeyValuePair.Create("tier", i / Namespaces % Apps % 3 == 0 ? "frontend" : "backend"),
                 ]),
                 Annotations = ImmutableDictionary.CreateRange(StringComparer.Ordinal,
                 [
-                    KeyValuePair.Create("kubernetes.io/config.seen", started.ToString("O", CultureInfo.InvariantCulture)),
+                    KeyValuePair.Create("kubectl.kubernetes.io/restartedAt", "2026-01-01T00:00:00Z"),
                     KeyValuePair.Create("prometheus.io/scrape", "true"),
                 ]),
                 OwnerReferences =
                 [
                     new OwnerReference
                     {
-                        ApiVersion = "apps/v1", Kind = "ReplicaSet", Name = $"{app}-{hash}", Uid = $"6f1c{i % 37:D4}-2a4b-4c3d-9e8f-0a1b2c3d4e5f",
+                        ApiVersion = "apps/v1", Kind = "ReplicaSet", Name = $"{app}-{hash}", Uid = $"6f1c{i / Namespaces % Apps:D4}-2a4b-4c3d-9e8f-0a1b2c3d4e5f",
                         Controller = true, BlockOwnerDeletion = true,
                     },
                 ],

@@ -43,7 +43,8 @@ internal static class StoreScenario
         // Memory and creates: a fresh store, inputs built before the clock starts.
         var before = GC.GetTotalMemory(forceFullCollection: true);
         var inputs = Enumerable.Range(0, pods).Select(RealisticPods.Create).ToArray();
-        var store = new InMemoryObjectStore(TimeProvider.System, new InMemoryObjectStoreOptions { WatchHistorySize = 1 << 20, WatchBufferSize = 1 << 20 });
+        // Default history (100,000 changes per kind); watchers may lag as far as the history reaches.
+        var store = new InMemoryObjectStore(TimeProvider.System, new InMemoryObjectStoreOptions { WatchBufferSize = 100_000 });
         for (var n = 0; n < RealisticPods.Namespaces; n++)
         {
             store.CreateAsync<Namespace>(new Namespace { Metadata = new ObjectMeta { Name = $"team-{n}" } }).AsTask().GetAwaiter().GetResult();

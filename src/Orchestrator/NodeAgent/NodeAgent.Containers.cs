@@ -200,16 +200,16 @@ internal sealed partial class NodeAgent
         }
     }
 
-    /// <summary>Runs one probe attempt for the probe workers; returns the delay before the next attempt, or null to stop.</summary>
-    public async Task<TimeSpan?> ProbeAsync(PodState state, ProbeTracker tracker, ProbeKind kind, CancellationToken cancellationToken)
+    /// <summary>Runs one probe attempt for the probe workers; returns when the next attempt is due, or null to stop.</summary>
+    public async Task<DateTimeOffset?> ProbeAsync(PodState state, ProbeTracker tracker, ProbeKind kind, CancellationToken cancellationToken)
     {
         var probe = ProbeTracker.ProbeOf(tracker.Container, kind);
         if (probe is null || tracker.Stopped) return null;
         var period = TimeSpan.FromSeconds(Math.Max(1, probe.PeriodSeconds));
         var now = Time.GetUtcNow();
         var due = tracker.DueAt(kind);
-        if (due > now) return due - now;
-        var next = tracker.Advance(kind, period) - now;
+        if (due > now) return due;
+        var next = tracker.Advance(kind, period);
         if (kind == ProbeKind.Startup && tracker.Started) return null;
         // Liveness and readiness probes wait for the startup probe to succeed.
         if (kind != ProbeKind.Startup && !tracker.Started) return next;

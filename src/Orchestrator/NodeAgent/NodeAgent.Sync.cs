@@ -14,7 +14,7 @@ internal sealed partial class NodeAgent
     /// null when it is gone. Never runs concurrently for one key.
     /// </summary>
     /// <returns>When to synchronise again without a signal; null for not at all.</returns>
-    public async Task<TimeSpan?> SyncAsync(ObjectKey key, Pod? pod, CancellationToken cancellationToken)
+    public async Task<DateTimeOffset?> SyncAsync(ObjectKey key, Pod? pod, CancellationToken cancellationToken)
     {
         _pods.TryGetValue(key, out var state);
         if (state is not null && (pod is null || pod.Metadata.Uid != state.Uid || pod.Spec.NodeName != Name))
@@ -48,7 +48,7 @@ internal sealed partial class NodeAgent
         }
     }
 
-    private async Task<TimeSpan?> SyncStateAsync(PodState state, Pod pod, CancellationToken cancellationToken)
+    private async Task<DateTimeOffset?> SyncStateAsync(PodState state, Pod pod, CancellationToken cancellationToken)
     {
         if (pod.Metadata.DeletionTimestamp is not null)
         {
@@ -116,7 +116,7 @@ internal sealed partial class NodeAgent
             state.Finished = true;
             return null;
         }
-        return wake.Delay;
+        return wake.Time;
     }
 
     private PodContext Context(PodState state, Pod pod) => new(pod, Name, _registration.InternalIP, state.PodIPs, Allocatable);
@@ -387,16 +387,16 @@ internal sealed partial class NodeAgent
             ? $"{(int)duration.TotalMinutes}m{duration.Seconds}s"
             : $"{(int)duration.TotalSeconds}s";
 
-    /// <summary>The earliest time a sync asked to run again.</summary>
+    /// <summary>The earliest time a sync asked to run again (absolute, so a late caller does not shift it).</summary>
     private sealed class Wake(DateTimeOffset now, TimeSpan? initial)
     {
-        public TimeSpan? Delay { get; private set; } = initial;
+        public DateTimeOffset? Time { get; private set; } = initial is { } delay ? now + delay : null;
 
-        public void After(TimeSpan delay)
+        public void After(TimeSpan delay) => At(now + (delay < TimeSpan.Zero ? TimeSpan.Zero : delay));
+
+        public void At(DateTimeOffset time)
         {
-            if (Delay is null || delay < Delay) Delay = delay < TimeSpan.Zero ? TimeSpan.Zero : delay;
+            if (Time is null || time < Time) Time = time;
         }
-
-        public void At(DateTimeOffset time) => After(time - now);
     }
 }

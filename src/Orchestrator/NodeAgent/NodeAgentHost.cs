@@ -40,6 +40,8 @@ public sealed class NodeAgentHost : BackgroundService
     private readonly NodeAgentMetrics _metrics;
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Dictionary<string, NodeAgent> _agents = [];
+    private long _completedSyncs;
+    private int _inFlight;
 
     /// <summary>Creates a host for <paramref name="nodes"/>; nothing runs until <see cref="BackgroundService.StartAsync"/>.</summary>
     /// <param name="store">The object store the agents read pods from and write nodes, statuses and deletions to.</param>
@@ -81,6 +83,15 @@ public sealed class NodeAgentHost : BackgroundService
     /// starting failed.
     /// </summary>
     public Task Ready => _ready.Task;
+
+    /// <summary>How many pod synchronisations have completed; lets tests know the agents caught up.</summary>
+    internal long CompletedSyncs => Interlocked.Read(ref _completedSyncs);
+
+    /// <summary>
+    /// How many pod syncs and probe attempts are running (taken off their queue and not yet done, including the
+    /// scheduling of their next run); lets tests on a fake clock wait for the work they observed to finish.
+    /// </summary>
+    internal int InFlight => Volatile.Read(ref _inFlight);
 
     /// <inheritdoc/>
     public override void Dispose()
@@ -212,11 +223,13 @@ public sealed class NodeAgentHost : BackgroundService
                 {
                     return;
                 }
+                Interlocked.Increment(ref _inFlight);
                 try
                 {
                     var wake = await SyncAsync(context, key, stopping.Token).ConfigureAwait(false);
                     queue.Forget(key);
-                    if (wake is { } delay) queue.AddAfter(key, delay);
+                    if (wake is { } at) queue.AddAfter(key, at - _time.GetUtcNow());
+                    Interlocked.Increment(ref _completedSyncs);
                 }
                 catch (OperationCanceledException) when (stopping.IsCancellationRequested)
                 {
@@ -231,6 +244,7 @@ public sealed class NodeAgentHost : BackgroundService
                 finally
                 {
                     queue.Done(key);
+                    Interlocked.Decrement(ref _inFlight);
                 }
             }
         }
@@ -241,7 +255,7 @@ public sealed class NodeAgentHost : BackgroundService
         }
     }
 
-    private async Task<TimeSpan?> SyncAsync(AgentContext context, ObjectKey key, CancellationToken cancellationToken)
+    private async Task<DateTimeOffset?> SyncAsync(AgentContext context, ObjectKey key, CancellationToken cancellationToken)
     {
         var pod = context.Pods.Get(key);
         var target = pod?.Spec.NodeName is { } node ? _agents.GetValueOrDefault(node) : null;
@@ -268,10 +282,11 @@ public sealed class NodeAgentHost : BackgroundService
             {
                 return;
             }
+            Interlocked.Increment(ref _inFlight);
             try
             {
                 var next = await key.Agent.ProbeAsync(key.Pod, key.Tracker, key.Kind, stopping.Token).ConfigureAwait(false);
-                if (next is { } delay) queue.AddAfter(key, delay);
+                if (next is { } at) queue.AddAfter(key, at - _time.GetUtcNow());
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
@@ -284,6 +299,7 @@ public sealed class NodeAgentHost : BackgroundService
             finally
             {
                 queue.Done(key);
+                Interlocked.Decrement(ref _inFlight);
             }
         }
     }

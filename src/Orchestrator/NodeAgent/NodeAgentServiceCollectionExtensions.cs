@@ -14,17 +14,23 @@ public static class NodeAgentServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the one <see cref="NodeAgentHost"/> that runs every node registered with <see cref="AddNodeAgent(IServiceCollection, NodeRegistration)"/>
-    /// (and <see cref="Runtime.Simulated.SimulatedNodeServiceCollectionExtensions.AddSimulatedNodes"/>), with its
-    /// options, the shared informers, event recorders and a default <see cref="INetworkProvider"/>
-    /// (<see cref="InProcessNetworkProvider"/>) unless one is registered. Needs an <see cref="IObjectStore"/>. Idempotent;
-    /// the first options given win.
+    /// (and <see cref="Runtime.Simulated.SimulatedNodeServiceCollectionExtensions.AddSimulatedNodes"/>), with the shared
+    /// informers, event recorders and a default <see cref="INetworkProvider"/> (<see cref="InProcessNetworkProvider"/>)
+    /// unless one is registered. Needs an <see cref="IObjectStore"/>. Calling it again only adds <paramref name="configure"/>;
+    /// the changes apply in order to the defaults.
     /// </summary>
-    public static IServiceCollection AddNodeAgents(this IServiceCollection services, NodeAgentOptions? options = null)
+    /// <example>
+    /// <code>
+    /// services.AddNodeAgents(o =&gt; o with { HeartbeatInterval = TimeSpan.FromSeconds(5), BackOffMax = TimeSpan.FromSeconds(30) });
+    /// </code>
+    /// </example>
+    public static IServiceCollection AddNodeAgents(this IServiceCollection services, Func<NodeAgentOptions, NodeAgentOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
+        if (configure is not null) services.AddSingleton(new NodeAgentOptionsChange(configure));
         services.AddSharedInformers();
         services.AddEventRecorders();
-        services.TryAddSingleton(options ?? new NodeAgentOptions());
+        services.TryAddSingleton(sp => sp.GetServices<NodeAgentOptionsChange>().Aggregate(new NodeAgentOptions(), (options, change) => change.Apply(options)));
         services.TryAddSingleton<INetworkProvider>(_ => new InProcessNetworkProvider());
         services.TryAddSingleton(sp => new NodeAgentHost(
             sp.GetRequiredService<IObjectStore>(),
@@ -58,6 +64,9 @@ public static class NodeAgentServiceCollectionExtensions
         services.AddSingleton(new NodeRegistrationSource(nodes));
         return services;
     }
+
+    /// <summary>One change to the node agent options.</summary>
+    internal sealed record NodeAgentOptionsChange(Func<NodeAgentOptions, NodeAgentOptions> Apply);
 
     /// <summary>A deferred list of node registrations.</summary>
     internal sealed class NodeRegistrationSource(Func<IServiceProvider, IEnumerable<NodeRegistration>> resolve)

@@ -70,7 +70,7 @@ internal sealed class AffinityIndex(SchedulerCache cache)
                 carrier = new CarrierGroup(term);
                 _carriers.Add(term.Signature, carrier);
             }
-            Count(carrier.Counts, node, term.TopologyKey, delta);
+            Count(carrier.Counts, node, term, delta);
             if (carrier.Counts.Count == 0) _carriers.Remove(term.Signature);
         }
         foreach (var group in _matchGroups.Values) group.Apply(pod, node, delta);
@@ -88,10 +88,10 @@ internal sealed class AffinityIndex(SchedulerCache cache)
         }
     }
 
-    /// <summary>Adds <paramref name="delta"/> to the count of the node's value of <paramref name="topologyKey"/> (nodes without the label do not count).</summary>
-    internal static void Count(Dictionary<string, int> counts, NodeInfo node, string topologyKey, int delta)
+    /// <summary>Adds <paramref name="delta"/> to the count of the node's value of the term's topology key (nodes without the label do not count).</summary>
+    internal static void Count(Dictionary<string, int> counts, NodeInfo node, AffinityTerm term, int delta)
     {
-        if (!node.LabelMap.TryGetValue(topologyKey, out var value)) return;
+        if (!node.TryGetTopologyValue(term, out var value)) return;
         var count = counts.GetValueOrDefault(value) + delta;
         if (count <= 0) counts.Remove(value);
         else counts[value] = count;
@@ -124,7 +124,7 @@ internal sealed class AffinityIndex(SchedulerCache cache)
             {
                 if (!term.Matches(pod, null)) return;
             }
-            for (var i = 0; i < _terms.Length; i++) Count(Counts[i], node, _terms[i].TopologyKey, delta);
+            for (var i = 0; i < _terms.Length; i++) Count(Counts[i], node, _terms[i], delta);
         }
     }
 }

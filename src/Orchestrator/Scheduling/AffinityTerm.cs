@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Orchestrator.Api;
 using Orchestrator.Api.Selectors;
 
@@ -9,7 +10,11 @@ namespace Orchestrator.Scheduling;
 /// </summary>
 internal sealed class AffinityTerm
 {
+    // Pods of one workload share their term objects (a template copied with `with`): compile each once.
+    private static readonly ConditionalWeakTable<PodAffinityTerm, AffinityTerm> Compiled = new();
+
     private readonly string[] _namespaces;
+    private string _podNamespace = "";
 
     private AffinityTerm(Selector selector, string[] namespaces, Selector? namespaceSelector, string topologyKey, int weight)
     {
@@ -22,6 +27,7 @@ internal sealed class AffinityTerm
                      (namespaceSelector is null ? "-" : namespaceSelector.IsEverything ? "*" : "?" + namespaceSelector);
         Signature = nsPart + "|" + (selector.IsNothing ? "!" : "=" + selector) + "|" + topologyKey;
         IndependentOfNamespaceLabels = namespaceSelector is null || namespaceSelector.IsEverything;
+        IsHostnameTopology = topologyKey == WellKnownLabels.Hostname;
     }
 
     /// <summary>Selects the pods the term is about.</summary>
@@ -42,6 +48,9 @@ internal sealed class AffinityTerm
     /// </summary>
     public string Signature { get; }
 
+    /// <summary>True when the topology key is <c>kubernetes.io/hostname</c>.</summary>
+    public bool IsHostnameTopology { get; }
+
     /// <summary>True when matching does not depend on namespace labels (no namespace selector, or one matching all).</summary>
     public bool IndependentOfNamespaceLabels { get; }
 
@@ -52,10 +61,18 @@ internal sealed class AffinityTerm
     /// </summary>
     public static AffinityTerm Create(PodAffinityTerm term, string podNamespace, int weight = 1)
     {
+        if (Compiled.TryGetValue(term, out var compiled) && compiled._podNamespace == podNamespace && compiled.Weight == weight) return compiled;
+        compiled = Compile(term, podNamespace, weight);
+        Compiled.AddOrUpdate(term, compiled);
+        return compiled;
+    }
+
+    private static AffinityTerm Compile(PodAffinityTerm term, string podNamespace, int weight)
+    {
         var selector = Selector.FromLabelSelector(term.LabelSelector);
         var namespaceSelector = term.NamespaceSelector is null ? null : Selector.FromLabelSelector(term.NamespaceSelector);
         var namespaces = term.Namespaces.Count == 0 && namespaceSelector is null ? [podNamespace] : term.Namespaces.ToArray();
-        return new AffinityTerm(selector, namespaces, namespaceSelector, term.TopologyKey, weight);
+        return new AffinityTerm(selector, namespaces, namespaceSelector, term.TopologyKey, weight) { _podNamespace = podNamespace };
     }
 
     /// <summary>

@@ -8,6 +8,8 @@ namespace Orchestrator.Scheduling;
 /// </summary>
 public readonly struct FilterResult
 {
+    private static readonly string[] SkipMarker = [];
+
     private readonly string[]? _reasons;
 
     private FilterResult(string[] reasons) => _reasons = reasons;
@@ -15,13 +17,23 @@ public readonly struct FilterResult
     /// <summary>The node fits the pod. Does not allocate.</summary>
     public static FilterResult Success => default;
 
-    /// <summary>True when the node fits the pod.</summary>
-    public bool IsSuccess => _reasons is null;
+    /// <summary>
+    /// Returned by <see cref="IPreFilterPlugin.PreFilter"/> when the plugin has no constraint for this pod (for example
+    /// node affinity for a pod without any): the pod passes the plugin's filter on every node, which is then not called.
+    /// A success for every other purpose.
+    /// </summary>
+    public static FilterResult Skip { get; } = new(SkipMarker);
+
+    /// <summary>True when the node fits the pod (including <see cref="Skip"/>).</summary>
+    public bool IsSuccess => _reasons is null || ReferenceEquals(_reasons, SkipMarker);
+
+    /// <summary>True for <see cref="Skip"/>.</summary>
+    public bool IsSkip => ReferenceEquals(_reasons, SkipMarker);
 
     /// <summary>Why the node does not fit; empty on success.</summary>
     public IReadOnlyList<string> Reasons => _reasons ?? [];
 
-    /// <summary>The reasons without a copy or an interface; null on success.</summary>
+    /// <summary>The reasons without a copy or an interface; null or empty on success.</summary>
     internal string[]? ReasonArray => _reasons;
 
     /// <summary>The node does not fit the pod, for <paramref name="reason"/>.</summary>
@@ -40,5 +52,5 @@ public readonly struct FilterResult
     }
 
     /// <inheritdoc/>
-    public override string ToString() => IsSuccess ? "Success" : "Unschedulable: " + string.Join(", ", _reasons!);
+    public override string ToString() => IsSkip ? "Skip" : IsSuccess ? "Success" : "Unschedulable: " + string.Join(", ", _reasons!);
 }

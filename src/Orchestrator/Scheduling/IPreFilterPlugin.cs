@@ -9,7 +9,8 @@ public interface IPreFilterPlugin : IPlugin
 {
     /// <summary>
     /// Prepares filtering of <paramref name="pod"/>. Returning a non-success result marks the pod unschedulable on every
-    /// node with its reasons, without running any filter.
+    /// node with its reasons, without running any filter. Returning <see cref="FilterResult.Skip"/> means the plugin has
+    /// no constraint for this pod: its <see cref="IFilterPlugin.Filter"/> is not called in this cycle.
     /// </summary>
     FilterResult PreFilter(SchedulingContext context, PodInfo pod);
 }

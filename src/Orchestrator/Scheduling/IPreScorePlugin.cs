@@ -7,6 +7,10 @@ namespace Orchestrator.Scheduling;
 /// </summary>
 public interface IPreScorePlugin : IPlugin
 {
-    /// <summary>Prepares scoring of <paramref name="pod"/> on <paramref name="feasibleNodes"/>, keeping state in <paramref name="context"/>.</summary>
-    void PreScore(SchedulingContext context, PodInfo pod, IReadOnlyList<NodeInfo> feasibleNodes);
+    /// <summary>
+    /// Prepares scoring of <paramref name="pod"/> on <paramref name="feasibleNodes"/>, keeping state in
+    /// <paramref name="context"/>. Returns false when the plugin has no preference for this pod (for example spreading
+    /// for a pod without a controller): its <see cref="IScorePlugin.Score"/> is then not called and it adds 0 to every node.
+    /// </summary>
+    bool PreScore(SchedulingContext context, PodInfo pod, IReadOnlyList<NodeInfo> feasibleNodes);
 }

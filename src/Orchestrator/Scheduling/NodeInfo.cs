@@ -87,6 +87,20 @@ public sealed class NodeInfo
     /// <summary>The pods with a required pod anti-affinity term (Kubernetes' <c>PodsWithRequiredAntiAffinity</c>).</summary>
     internal List<PodInfo> PodsWithRequiredAntiAffinity => _podsWithRequiredAntiAffinity;
 
+    /// <summary>The node's <c>kubernetes.io/hostname</c> label, or null.</summary>
+    internal string? Hostname { get; private set; }
+
+    /// <summary>The node's value of the topology key of <paramref name="term"/>, with a fast path for the hostname label.</summary>
+    internal bool TryGetTopologyValue(AffinityTerm term, out string value)
+    {
+        if (term.IsHostnameTopology)
+        {
+            value = Hostname!;
+            return Hostname is not null;
+        }
+        return _labels.TryGetValue(term.TopologyKey, out value!);
+    }
+
     /// <summary>The node's taints.</summary>
     internal Taint[] Taints { get; private set; } = [];
 
@@ -115,6 +129,7 @@ public sealed class NodeInfo
         Node = node;
         IsPlaceholder = false;
         _labels = node.Metadata.Labels.Count == 0 ? NoLabels : new Dictionary<string, string>(node.Metadata.Labels, StringComparer.Ordinal);
+        Hostname = _labels.GetValueOrDefault(WellKnownLabels.Hostname);
         Taints = [.. node.Spec.Taints];
         HasPreferNoScheduleTaints = Array.Exists(Taints, t => t.Effect == TaintEffect.PreferNoSchedule);
         ReadyStatus = node.Status?.GetCondition(NodeConditionType.Ready)?.Status;
@@ -144,6 +159,23 @@ public sealed class NodeInfo
         if (pod.HostPorts.Length > 0) _usedPorts.AddRange(pod.HostPorts);
         if (pod.HasAffinity) _podsWithAffinity.Add(pod);
         if (pod.RequiredAntiAffinityTerms.Length > 0) _podsWithRequiredAntiAffinity.Add(pod);
+    }
+
+    /// <summary>
+    /// Replaces <paramref name="old"/> with <paramref name="updated"/>, a later version of the same pod with the same
+    /// requests, ports, affinity and labels (see <see cref="PodInfo.WithPod(Pod, out bool)"/>), so no sum changes.
+    /// </summary>
+    internal void ReplacePod(PodInfo old, PodInfo updated)
+    {
+        Replace(_pods, old, updated);
+        if (old.HasAffinity) Replace(_podsWithAffinity, old, updated);
+        if (old.RequiredAntiAffinityTerms.Length > 0) Replace(_podsWithRequiredAntiAffinity, old, updated);
+    }
+
+    private static void Replace(List<PodInfo> list, PodInfo old, PodInfo updated)
+    {
+        var index = list.IndexOf(old);
+        if (index >= 0) list[index] = updated;
     }
 
     /// <summary>Removes the pod with key <paramref name="podKey"/>; returns it, or null when it is not on the node.</summary>

@@ -47,6 +47,60 @@ public sealed class PodInfo
         }
     }
 
+    // Shares everything derived from the parts of the spec and metadata that are the same objects in both pods.
+    private PodInfo(Pod pod, PodInfo source)
+    {
+        Pod = pod;
+        Namespace = source.Namespace;
+        Name = source.Name;
+        Key = source.Key;
+        Priority = pod.Spec.Priority ?? 0;
+        Requests = source.Requests;
+        NonZeroMilliCpu = source.NonZeroMilliCpu;
+        NonZeroMemory = source.NonZeroMemory;
+        HostPorts = source.HostPorts;
+        Images = source.Images;
+        Claims = source.Claims;
+        Labels = source.Labels;
+        Tolerations = source.Tolerations;
+        NodeSelector = source.NodeSelector;
+        RequiredNodeAffinity = source.RequiredNodeAffinity;
+        PreferredNodeAffinity = source.PreferredNodeAffinity;
+        RequiredAffinityTerms = source.RequiredAffinityTerms;
+        RequiredAntiAffinityTerms = source.RequiredAntiAffinityTerms;
+        PreferredAffinityTerms = source.PreferredAffinityTerms;
+        PreferredAntiAffinityTerms = source.PreferredAntiAffinityTerms;
+        RequiredAffinitySignature = source.RequiredAffinitySignature;
+        ControllerUid = source.ControllerUid;
+    }
+
+    /// <summary>
+    /// The scheduling view of <paramref name="pod"/>, a later version of this pod (for example the same pod once bound):
+    /// derived data is reused when the parts it comes from are the same objects, as after a <c>with</c> that only set
+    /// <c>spec.nodeName</c> or the status.
+    /// </summary>
+    internal PodInfo WithPod(Pod pod) => WithPod(pod, out _);
+
+    /// <summary>Like <see cref="WithPod(Pod)"/>; <paramref name="shared"/> tells whether the derived data was reused.</summary>
+    internal PodInfo WithPod(Pod pod, out bool shared)
+    {
+        var (a, b) = (Pod, pod);
+        shared = true;
+        if (ReferenceEquals(a, b)) return this;
+        var same = a.Metadata.Name == b.Metadata.Name && a.Metadata.Namespace == b.Metadata.Namespace &&
+                   ReferenceEquals(a.Metadata.Labels, b.Metadata.Labels) &&
+                   ReferenceEquals(a.Metadata.OwnerReferences, b.Metadata.OwnerReferences) &&
+                   ReferenceEquals(a.Spec.Containers, b.Spec.Containers) &&
+                   ReferenceEquals(a.Spec.InitContainers, b.Spec.InitContainers) &&
+                   ReferenceEquals(a.Spec.Overhead, b.Spec.Overhead) &&
+                   ReferenceEquals(a.Spec.Volumes, b.Spec.Volumes) &&
+                   ReferenceEquals(a.Spec.Affinity, b.Spec.Affinity) &&
+                   ReferenceEquals(a.Spec.Tolerations, b.Spec.Tolerations) &&
+                   ReferenceEquals(a.Spec.NodeSelector, b.Spec.NodeSelector);
+        shared = same;
+        return same ? new PodInfo(pod, this) : new PodInfo(pod);
+    }
+
     /// <summary>The pod.</summary>
     public Pod Pod { get; }
 

@@ -137,13 +137,26 @@ internal sealed class SchedulerCache
             Remove(key);
             return;
         }
+        PodInfo info;
         if (_pods.TryGetValue(key, out var cached))
         {
-            // Unchanged object already counted (the common case when a binding is confirmed by its own write).
             if (!cached.Assumed && ReferenceEquals(cached.Info.Pod, pod)) return;
+            info = cached.Info.WithPod(pod, out var shared);
+            if (shared && cached.NodeName == nodeName && _nodes.TryGetValue(nodeName, out var node))
+            {
+                // Same requests, ports, affinity and labels on the same node (a status update, or the binding
+                // confirmed): swap the object, no sum changes.
+                node.ReplacePod(cached.Info, info);
+                _pods[key] = new CachedPod(info, nodeName, Assumed: false);
+                return;
+            }
             Remove(key);
         }
-        Add(new PodInfo(pod), nodeName, assumed: false);
+        else
+        {
+            info = new PodInfo(pod);
+        }
+        Add(info, nodeName, assumed: false);
     }
 
     /// <summary>Removes a pod (deleted, or no longer bound).</summary>

@@ -11,7 +11,7 @@ namespace Orchestrator.Scheduling;
 /// services.AddScheduler(options =>
 ///     options.Profiles = [SchedulerProfile.Default with
 ///     {
-///         Scores = SchedulerProfile.Default.Scores.SetItem(SchedulerPlugins.NodeResourcesLeastAllocated, 5),
+///         Scores = new Dictionary&lt;string, int&gt;(SchedulerProfile.Default.Scores) { [SchedulerPlugins.NodeResourcesLeastAllocated] = 5 },
 ///     }]);
 /// </code>
 /// </example>
@@ -51,7 +51,7 @@ public sealed record SchedulerProfile
     /// The score plugins and their weights (positive). A node's score is the sum of each plugin's normalized score
     /// (0-100) times its weight. A plugin that also has a pre-score step runs it once per pod before scoring.
     /// </summary>
-    public ImmutableDictionary<string, int> Scores { get; init; } = ImmutableDictionary.CreateRange(
+    public IReadOnlyDictionary<string, int> Scores { get; init; } = ImmutableDictionary.CreateRange(
     [
         KeyValuePair.Create(SchedulerPlugins.TaintToleration, 3),
         KeyValuePair.Create(SchedulerPlugins.NodeAffinity, 2),

@@ -13,6 +13,8 @@ public sealed class SchedulingContext
 {
     private readonly Dictionary<string, object> _state = new(StringComparer.Ordinal);
     private readonly Func<string, IReadOnlyDictionary<string, string>?> _namespaceLabels;
+    private string? _lastKey;
+    private object? _lastValue;
 
     internal SchedulingContext(SchedulerCache cache)
     {
@@ -27,10 +29,22 @@ public sealed class SchedulingContext
     public NodeInfo? GetNode(string name) => Cache.GetNode(name);
 
     /// <summary>Stores <paramref name="state"/> under <paramref name="key"/> (usually the plugin's name) for this cycle.</summary>
-    public void SetState(string key, object state) => _state[key] = state;
+    public void SetState(string key, object state)
+    {
+        _state[key] = state;
+        _lastKey = null;
+    }
 
     /// <summary>The state stored under <paramref name="key"/> in this cycle, or null.</summary>
-    public T? GetState<T>(string key) where T : class => _state.TryGetValue(key, out var value) ? value as T : null;
+    public T? GetState<T>(string key) where T : class
+    {
+        // Filters read their state once per node: remember the last lookup.
+        if (ReferenceEquals(key, _lastKey)) return _lastValue as T;
+        _state.TryGetValue(key, out var value);
+        _lastKey = key;
+        _lastValue = value;
+        return value as T;
+    }
 
     internal SchedulerCache Cache { get; }
 
@@ -38,5 +52,10 @@ public sealed class SchedulingContext
     internal Func<string, IReadOnlyDictionary<string, string>?> NamespaceLabels => _namespaceLabels;
 
     /// <summary>Clears the per-pod state before the next cycle.</summary>
-    internal void Reset() => _state.Clear();
+    internal void Reset()
+    {
+        _state.Clear();
+        _lastKey = null;
+        _lastValue = null;
+    }
 }

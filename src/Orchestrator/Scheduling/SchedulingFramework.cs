@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Orchestrator.Scheduling;
 
 /// <summary>
@@ -21,6 +23,9 @@ internal sealed class SchedulingFramework
     private readonly int _percentageOfNodesToScore;
     private readonly Func<int, int> _random;
     private readonly Dictionary<string, int> _reasonCounts = new(StringComparer.Ordinal);
+    private readonly HashSet<IPlugin> _skipped = new(ReferenceEqualityComparer.Instance);
+    private readonly List<IFilterPlugin> _activeFilters = [];
+    private readonly List<(IScorePlugin Plugin, int Weight)> _activeScores = [];
     private readonly List<NodeInfo> _feasible = [];
     private long[] _totals = [];
     private long[] _pluginScores = [];
@@ -77,13 +82,17 @@ internal sealed class SchedulingFramework
         var total = nodes.Count;
         if (total == 0) return new ScheduleResult(null, 0, 0, ScheduleResult.NoNodesAvailable);
 
+        _skipped.Clear();
         foreach (var plugin in _preFilters)
         {
             var result = plugin.PreFilter(context, pod);
-            if (!result.IsSuccess)
-            {
-                return new ScheduleResult(null, 0, 0, $"0/{total} nodes are available: {string.Join(", ", result.Reasons)}.");
-            }
+            if (result.IsSkip) _skipped.Add(plugin);
+            else if (!result.IsSuccess) return new ScheduleResult(null, 0, 0, $"0/{total} nodes are available: {string.Join(", ", result.Reasons)}.");
+        }
+        _activeFilters.Clear();
+        foreach (var filter in _filters)
+        {
+            if (_skipped.Count == 0 || !_skipped.Contains(filter)) _activeFilters.Add(filter);
         }
 
         _feasible.Clear();
@@ -91,7 +100,7 @@ internal sealed class SchedulingFramework
         var toFind = NumFeasibleNodesToFind(total, _percentageOfNodesToScore);
         var start = _nextStartNodeIndex % total;
         var processed = 0;
-        var filters = _filters;
+        var filters = _activeFilters;
         for (var i = 0; i < total; i++)
         {
             var index = start + i;
@@ -99,12 +108,12 @@ internal sealed class SchedulingFramework
             var node = nodes[index];
             processed++;
             var fits = true;
-            foreach (var filter in filters)
+            for (var f = 0; f < filters.Count; f++)
             {
-                var result = filter.Filter(context, pod, node);
+                var result = filters[f].Filter(context, pod, node);
                 if (result.IsSuccess) continue;
                 fits = false;
-                foreach (var reason in result.ReasonArray!) _reasonCounts[reason] = _reasonCounts.GetValueOrDefault(reason) + 1;
+                foreach (var reason in result.ReasonArray!) CollectionsMarshal.GetValueRefOrAddDefault(_reasonCounts, reason, out _)++;
                 break;
             }
             if (!fits) continue;
@@ -127,7 +136,16 @@ internal sealed class SchedulingFramework
     private string SelectHost(SchedulingContext context, PodInfo pod)
     {
         var count = _feasible.Count;
-        foreach (var plugin in _preScores) plugin.PreScore(context, pod, _feasible);
+        _skipped.Clear();
+        foreach (var plugin in _preScores)
+        {
+            if (!plugin.PreScore(context, pod, _feasible)) _skipped.Add(plugin);
+        }
+        _activeScores.Clear();
+        foreach (var score in _scores)
+        {
+            if (_skipped.Count == 0 || !_skipped.Contains(score.Plugin)) _activeScores.Add(score);
+        }
         if (_totals.Length < count)
         {
             _totals = new long[count];
@@ -136,7 +154,7 @@ internal sealed class SchedulingFramework
         var totals = _totals.AsSpan(0, count);
         var scores = _pluginScores.AsSpan(0, count);
         totals.Clear();
-        foreach (var (plugin, weight) in _scores)
+        foreach (var (plugin, weight) in _activeScores)
         {
             for (var i = 0; i < count; i++) scores[i] = plugin.Score(context, pod, _feasible[i]);
             plugin.NormalizeScores(context, pod, _feasible, scores);

@@ -281,13 +281,17 @@ public sealed class InMemoryObjectStore : IObjectStore, IDisposable
         var store = KindOf(obj);
         var kind = store.Kind;
         var key = KeyOf(kind, obj);
-        var incoming = ObjectDefaulter.ApplyDefaults(obj);
-        var im = incoming.Metadata;
         while (true)
         {
             var slot = store.Find(key) ?? throw new NotFoundException(store.QualifiedResource, key.Namespace, key.Name);
             var stored = slot.Current;
             var sm = stored.Metadata;
+            // Defaulting is idempotent and reads only the spec and labels, so an object that keeps the stored (already
+            // defaulted) instances of both is its own defaulted form; this spares most metadata-only updates the work.
+            var incoming = store.SpecOf(obj) is { } spec && ReferenceEquals(spec, store.SpecOf(stored)) && ReferenceEquals(obj.Metadata.Labels, sm.Labels)
+                ? obj
+                : ObjectDefaulter.ApplyDefaults(obj);
+            var im = incoming.Metadata;
             CheckPrecondition(store, key, obj.Metadata.ResourceVersion, sm);
             if (!string.IsNullOrEmpty(im.Uid) && im.Uid != sm.Uid)
             {
@@ -301,7 +305,7 @@ public sealed class InMemoryObjectStore : IObjectStore, IDisposable
             }
             var desiredUnchanged = incoming.DesiredStateEquals(stored);
             if (desiredUnchanged && MetadataComparison.ClientFieldsEqual(im, sm)) return stored;
-            ValidateUpdate(incoming, stored, kind, desiredUnchanged);
+            UpdateValidation.EnsureValid(incoming, stored, kind, desiredUnchanged);
 
             var status = store.StatusOf(stored);
             var body = ReferenceEquals(store.StatusOf(incoming), status) ? incoming : incoming.WithStatusOf(stored);
@@ -405,31 +409,6 @@ public sealed class InMemoryObjectStore : IObjectStore, IDisposable
             Committed(store, "delete");
             return plan.Action == DeletionAction.Remove ? null : result;
         }
-    }
-
-    /// <summary>
-    /// Validates an update. Validation is a pure function of the object, and the stored object passed it, so parts equal
-    /// to the stored ones need no second look: an update that keeps the desired state only has its changed metadata
-    /// checked (for a label or annotation change, just that map).
-    /// </summary>
-    private static void ValidateUpdate(KubernetesObject obj, KubernetesObject stored, ResourceKind kind, bool desiredStateUnchanged)
-    {
-        var meta = obj.Metadata;
-        var storedMeta = stored.Metadata;
-        if (!desiredStateUnchanged || obj.ApiVersion != kind.ApiVersion || obj.Kind != kind.Kind ||
-            !ReferenceEquals(meta.OwnerReferences, storedMeta.OwnerReferences) || !ReferenceEquals(meta.Finalizers, storedMeta.Finalizers) ||
-            meta.GenerateName != storedMeta.GenerateName)
-        {
-            ObjectValidator.EnsureValid(obj);
-            return;
-        }
-        var labelsChanged = !ReferenceEquals(meta.Labels, storedMeta.Labels);
-        var annotationsChanged = !ReferenceEquals(meta.Annotations, storedMeta.Annotations);
-        if (!labelsChanged && !annotationsChanged) return;
-        var errors = new ValidationErrors();
-        if (labelsChanged) MetadataValidation.ValidateLabels(meta.Labels, "metadata.labels", errors);
-        if (annotationsChanged) MetadataValidation.ValidateAnnotations(meta.Annotations, "metadata.annotations", errors);
-        if (!errors.IsValid) throw new ValidationException(obj.Kind, meta.Name, errors.Errors);
     }
 
     private static void CheckPrecondition(KindStore store, ObjectKey key, string? resourceVersion, ObjectMeta stored)

@@ -25,6 +25,7 @@ internal sealed class KindStore
     private readonly ConcurrentDictionary<ObjectKey, ObjectSlot> _slots = new();
     private readonly KindIndex _index;
     private readonly ResourceVersionClock _clock;
+    private readonly Func<KubernetesObject, object?>? _spec;
     private readonly Func<KubernetesObject, object?>? _status;
 
     public KindStore(ResourceKind kind, ResourceVersionClock clock, int historySize)
@@ -32,7 +33,8 @@ internal sealed class KindStore
         Kind = kind;
         _clock = clock;
         _index = new KindIndex(kind);
-        _status = CreateStatusAccessor(kind.ClrType);
+        _spec = CreatePropertyAccessor(kind.ClrType, genericArgument: 0);
+        _status = CreatePropertyAccessor(kind.ClrType, genericArgument: 1);
         History = new HistoryRing(historySize);
         QualifiedResource = kind.Group.Length == 0 ? kind.Plural : $"{kind.Plural}.{kind.Group}";
     }
@@ -63,7 +65,7 @@ internal sealed class KindStore
         var slot = new ObjectSlot(key, obj);
         _slots[key] = slot;
         _index.Add(slot, obj);
-        History.Append(new HistoryEvent(History.Published, resourceVersion, WatchEventType.Added, obj, null));
+        History.Append(resourceVersion, WatchEventType.Added, obj, null);
     }
 
     /// <summary>Replaces the state of a live object. Caller holds <see cref="Gate"/>.</summary>
@@ -72,7 +74,7 @@ internal sealed class KindStore
         var previous = slot.Current;
         _index.Update(slot, previous, next);
         slot.Current = next;
-        History.Append(new HistoryEvent(History.Published, resourceVersion, WatchEventType.Modified, next, previous));
+        History.Append(resourceVersion, WatchEventType.Modified, next, previous);
     }
 
     /// <summary>Removes a live object; <paramref name="final"/> is the state the Deleted event carries. Caller holds <see cref="Gate"/>.</summary>
@@ -82,7 +84,7 @@ internal sealed class KindStore
         _slots.TryRemove(slot.Key, out _);
         _index.Remove(slot, previous);
         slot.Removed = true;
-        History.Append(new HistoryEvent(History.Published, resourceVersion, WatchEventType.Deleted, final, previous));
+        History.Append(resourceVersion, WatchEventType.Deleted, final, previous);
     }
 
     /// <summary>
@@ -108,6 +110,9 @@ internal sealed class KindStore
             }
         }
     }
+
+    /// <summary>The spec of <paramref name="obj"/>, or null for kinds without one.</summary>
+    public object? SpecOf(KubernetesObject obj) => _spec?.Invoke(obj);
 
     /// <summary>The status of <paramref name="obj"/>, or null for kinds without one.</summary>
     public object? StatusOf(KubernetesObject obj) => _status?.Invoke(obj);
@@ -169,8 +174,7 @@ internal sealed class KindStore
         }
         for (var sequence = end - 1; sequence >= first; sequence--)
         {
-            var e = History.TryGet(sequence);
-            if (e is null)
+            if (!History.TryGet(sequence, out var e))
             {
                 buffer.Return();
                 if (at is null) return false;
@@ -204,22 +208,24 @@ internal sealed class KindStore
         return true;
     }
 
-    private static Func<KubernetesObject, object?>? CreateStatusAccessor(Type type)
+    /// <summary>A fast getter of <c>Spec</c> (argument 0) or <c>Status</c> (argument 1) of kinds with both; null for other kinds.</summary>
+    private static Func<KubernetesObject, object?>? CreatePropertyAccessor(Type type, int genericArgument)
     {
         for (var t = type.BaseType; t is not null; t = t.BaseType)
         {
             if (!t.IsGenericType || t.GetGenericTypeDefinition() != typeof(KubernetesObject<,>)) continue;
-            var getter = t.GetProperty(nameof(KubernetesObject<object, object>.Status))!.GetMethod!;
+            var name = genericArgument == 0 ? nameof(KubernetesObject<object, object>.Spec) : nameof(KubernetesObject<object, object>.Status);
+            var getter = t.GetProperty(name)!.GetMethod!;
             var factory = typeof(KindStore).GetMethod(nameof(CreateAccessor), BindingFlags.NonPublic | BindingFlags.Static)!
-                .MakeGenericMethod(t, t.GetGenericArguments()[1]);
+                .MakeGenericMethod(t, getter.ReturnType);
             return (Func<KubernetesObject, object?>)factory.Invoke(null, [getter])!;
         }
         return null;
     }
 
-    private static Func<KubernetesObject, object?> CreateAccessor<TObject, TStatus>(MethodInfo getter) where TObject : KubernetesObject
+    private static Func<KubernetesObject, object?> CreateAccessor<TObject, TValue>(MethodInfo getter) where TObject : KubernetesObject
     {
-        var typed = getter.CreateDelegate<Func<TObject, TStatus>>();
+        var typed = getter.CreateDelegate<Func<TObject, TValue>>();
         return obj => typed((TObject)obj);
     }
 

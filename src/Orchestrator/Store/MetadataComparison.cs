@@ -5,6 +5,9 @@ namespace Orchestrator.Store;
 /// <summary>Cheap content comparisons of metadata, used to recognise writes that change nothing.</summary>
 internal static class MetadataComparison
 {
+    private static readonly Func<string, string, IReadOnlyDictionary<string, string>, bool> ContainsPair = static (key, value, other) =>
+        other.TryGetValue(key, out var found) && string.Equals(value, found, StringComparison.Ordinal);
+
     /// <summary>
     /// True when the fields a client controls (generateName, labels, annotations, owner references, finalizers) have the
     /// same content. Name and namespace are the key and equal by construction; the store-owned fields are not compared.
@@ -23,13 +26,9 @@ internal static class MetadataComparison
     public static bool MapsEqual(IReadOnlyDictionary<string, string> a, IReadOnlyDictionary<string, string> b)
     {
         if (ReferenceEquals(a, b)) return true;
-        if (a.Count != b.Count) return false;
-        foreach (var (key, value) in a)
-        {
-            if (!b.TryGetValue(key, out var other) || !string.Equals(value, other, StringComparison.Ordinal)) return false;
-        }
-        return true;
+        return a.Count == b.Count && StringMaps.All(a, b, ContainsPair);
     }
+
 
     /// <summary>True when both lists hold equal elements in the same order.</summary>
     public static bool ListsEqual<T>(IReadOnlyList<T> a, IReadOnlyList<T> b)

@@ -160,8 +160,7 @@ internal sealed class WatchSubscription : IDisposable
     {
         while (_cursor < end)
         {
-            var e = _kind.History.TryGet(_cursor);
-            if (e is null)
+            if (!_kind.History.TryGet(_cursor, out var e))
             {
                 Overflow(_kind.History.Published - _cursor);
                 return false;
@@ -174,7 +173,7 @@ internal sealed class WatchSubscription : IDisposable
     }
 
     /// <summary>Delivers one change through the filter, turning selector transitions into Added and Deleted.</summary>
-    private bool Deliver(HistoryEvent e)
+    private bool Deliver(in HistoryEvent e)
     {
         if (_filter.IsEverything) return Emit(new WatchEvent<KubernetesObject>(e.Type, e.Object));
         switch (e.Type)

@@ -26,20 +26,25 @@ internal sealed class NodeAgentTestCluster : IAsyncDisposable
     private readonly SharedInformerFactory _informers;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private NodeAgentTestCluster(FakeTimeProvider time, InMemoryObjectStore store, SimulatedNodes nodes, InProcessNetworkProvider network, NodeAgentOptions options)
+    private NodeAgentTestCluster(
+        FakeTimeProvider time, TrackingTimeProvider clock, InMemoryObjectStore store, SimulatedNodes nodes, InProcessNetworkProvider network, NodeAgentOptions options)
     {
         Time = time;
+        Clock = clock;
         Store = store;
         Nodes = nodes;
         Network = network;
         Options = options;
-        _events = new EventBroadcaster(store, time, NullLogger.Instance);
-        _informers = new SharedInformerFactory(store, time);
+        _events = new EventBroadcaster(store, clock, NullLogger.Instance);
+        _informers = new SharedInformerFactory(store, clock);
         _watch = store.Watch(ApiResources.For<Pod>()).Subscribe(new Observer(this));
         Host = NewHost();
     }
 
     public FakeTimeProvider Time { get; }
+
+    /// <summary>The clock the components use: <see cref="Time"/>, with its timers tracked.</summary>
+    public TrackingTimeProvider Clock { get; }
 
     public InMemoryObjectStore Store { get; }
 
@@ -58,13 +63,14 @@ internal sealed class NodeAgentTestCluster : IAsyncDisposable
         int nodes = 1, NodeAgentOptions? options = null, Action<SimulatedNodeOptions>? configure = null)
     {
         var time = new FakeTimeProvider();
-        var store = new InMemoryObjectStore(time);
+        var clock = new TrackingTimeProvider(time);
+        var store = new InMemoryObjectStore(clock);
         var nodeOptions = new SimulatedNodeOptions();
         nodeOptions.PreloadedImages.Add("busybox:1.36");
         configure?.Invoke(nodeOptions);
         var network = new InProcessNetworkProvider("10.244.0.0/16");
-        var simulated = SimulatedNodes.Create(nodes, nodeOptions, time, network);
-        var cluster = new NodeAgentTestCluster(time, store, simulated, network, options ?? new NodeAgentOptions { PodWorkers = 8, ProbeWorkers = 4 });
+        var simulated = SimulatedNodes.Create(nodes, nodeOptions, clock, network);
+        var cluster = new NodeAgentTestCluster(time, clock, store, simulated, network, options ?? new NodeAgentOptions { PodWorkers = 8, ProbeWorkers = 4 });
         await cluster.StartHostAsync();
         return cluster;
     }
@@ -147,11 +153,38 @@ internal sealed class NodeAgentTestCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Moves the clock at once. Use it while a sync is blocked on the clock (a start delay, a stop grace period, a hook);
+    /// otherwise use <see cref="AdvanceAsync"/>.
+    /// </summary>
     public void Advance(TimeSpan delta) => Time.Advance(delta);
 
-    /// <summary>Waits until node-1's runtime has answered at least <paramref name="count"/> probe attempts.</summary>
-    public Task WaitForProbeAttemptsAsync(long count) =>
-        WaitUntilAsync(() => Runtime.ProbeAttempts >= count, $"{count} probe attempts (have {Runtime.ProbeAttempts})");
+    /// <summary>
+    /// Waits for the syncs and probes in flight to finish (so they have scheduled their next run on the clock), then
+    /// moves the clock.
+    /// </summary>
+    public async Task AdvanceAsync(TimeSpan delta)
+    {
+        await SettleAsync();
+        Time.Advance(delta);
+    }
+
+    /// <summary>Waits until something waits on the clock for <paramref name="delay"/> from now (a delay, grace period or hook).</summary>
+    public Task WaitForTimerAsync(TimeSpan delay)
+    {
+        var dueAt = Time.GetUtcNow() + delay;
+        return WaitUntilAsync(() => Clock.HasTimerDueAt(dueAt), $"a timer due at {dueAt:HH:mm:ss.fff}");
+    }
+
+    /// <summary>Waits until no pod sync or probe attempt is in flight.</summary>
+    public Task SettleAsync() => WaitUntilAsync(() => Host.InFlight == 0, "the node agents are idle");
+
+    /// <summary>Waits until node-1's runtime has answered at least <paramref name="count"/> probe attempts, and they were processed.</summary>
+    public async Task WaitForProbeAttemptsAsync(long count)
+    {
+        await WaitUntilAsync(() => Runtime.ProbeAttempts >= count, $"{count} probe attempts (have {Runtime.ProbeAttempts})");
+        await SettleAsync();
+    }
 
     /// <summary>The id of the newest instance of a container of a pod on node-1.</summary>
     public string ContainerId(string pod, string container = "app") =>
@@ -207,7 +240,7 @@ internal sealed class NodeAgentTestCluster : IAsyncDisposable
     }
 
     private NodeAgentHost NewHost() =>
-        new(Store, _informers, Nodes.Registrations, Options, _events, Network, Time, NullLoggerFactory.Instance);
+        new(Store, _informers, Nodes.Registrations, Options, _events, Network, Clock, NullLoggerFactory.Instance);
 
     private async Task StartHostAsync()
     {

@@ -63,7 +63,7 @@ public sealed class PodLifecycleTests
         var pending = await cluster.WaitForPodAsync("slow", p => p.Status?.Phase == PodPhase.Pending, "pending");
         Assert.That(Waiting(pending), Is.EqualTo("ContainerCreating"));
         Assert.That(pending.Status!.GetCondition(PodConditionType.Ready)!.Status, Is.EqualTo(ConditionStatus.False));
-        await WaitUntilAsync(() => cluster.Runtime.FindContainer("default", "slow", "app") is not null, "the container is created");
+        await cluster.WaitForTimerAsync(TimeSpan.FromSeconds(2)); // the start delay
         cluster.Advance(TimeSpan.FromSeconds(2));
         var running = await cluster.WaitForPodAsync("slow", p => p.Status?.Phase == PodPhase.Running, "running");
 
@@ -85,7 +85,7 @@ public sealed class PodLifecycleTests
         await cluster.CreateAsync(Programmed("job", policy, ("exit-after", "5s"), ("exit-code", exitCode.ToString())));
         await cluster.WaitForPodAsync("job", p => p.Status?.Phase == PodPhase.Running, "running");
 
-        cluster.Advance(TimeSpan.FromSeconds(5));
+        await cluster.AdvanceAsync(TimeSpan.FromSeconds(5));
         var pod = await cluster.WaitForPodAsync("job", p => p.Status?.Phase == phase, phase);
 
         var terminated = App(pod).State.Terminated!;
@@ -105,7 +105,7 @@ public sealed class PodLifecycleTests
         await cluster.CreateAsync(Programmed("svc", policy, ("exit-after", "5s"), ("exit-code", exitCode.ToString())));
         await cluster.WaitForPodAsync("svc", p => p.Status?.Phase == PodPhase.Running, "running");
 
-        cluster.Advance(TimeSpan.FromSeconds(5));
+        await cluster.AdvanceAsync(TimeSpan.FromSeconds(5));
         var pod = await cluster.WaitForPodAsync("svc", p => App(p).RestartCount == 1 && App(p).State.Running is not null, "restarted");
 
         Assert.That(pod.Status!.Phase, Is.EqualTo(PodPhase.Running));
@@ -141,9 +141,9 @@ public sealed class PodLifecycleTests
         await cluster.CreateAsync(pod);
         await cluster.WaitForPodAsync("deadline", p => p.Status?.Phase == PodPhase.Running, "running");
 
-        cluster.Advance(TimeSpan.FromSeconds(29));
+        await cluster.AdvanceAsync(TimeSpan.FromSeconds(29));
         Assert.That(cluster.Get("deadline")!.Status!.Phase, Is.EqualTo(PodPhase.Running));
-        cluster.Advance(TimeSpan.FromSeconds(1));
+        await cluster.AdvanceAsync(TimeSpan.FromSeconds(1));
         var failed = await cluster.WaitForPodAsync("deadline", p => p.Status?.Phase == PodPhase.Failed, "failed");
 
         Assert.That(failed.Status!.Reason, Is.EqualTo("DeadlineExceeded"));
@@ -171,11 +171,11 @@ public sealed class PodLifecycleTests
         await cluster.CreateAsync(pod);
         await cluster.WaitForPodAsync("pair", p => p.Status?.Phase == PodPhase.Running, "running");
 
-        cluster.Advance(TimeSpan.FromSeconds(1));
+        await cluster.AdvanceAsync(TimeSpan.FromSeconds(1));
         var one = await cluster.WaitForPodAsync("pair", p => App(p, "quick").State.Terminated is not null, "quick terminated");
         Assert.That(one.Status!.Phase, Is.EqualTo(PodPhase.Running));
         Assert.That(one.Status.GetCondition(PodConditionType.Ready)!.Status, Is.EqualTo(ConditionStatus.False));
-        cluster.Advance(TimeSpan.FromSeconds(9));
+        await cluster.AdvanceAsync(TimeSpan.FromSeconds(9));
         var done = await cluster.WaitForPodAsync("pair", p => p.IsTerminal(), "terminal");
 
         Assert.That(done.Status!.Phase, Is.EqualTo(PodPhase.Failed));

@@ -34,17 +34,17 @@ public sealed class ProbeTests
         await cluster.CreateAsync(WithProbes("web", readiness: Exec(period: 5, failureThreshold: 2, successThreshold: 2)));
         await cluster.WaitForProbeAttemptsAsync(1);
         Assert.That(cluster.Get("web")?.IsReady() ?? false, Is.False, "a container is not ready before successThreshold successes");
-        cluster.Advance(TimeSpan.FromSeconds(5));
+        await cluster.AdvanceAsync(TimeSpan.FromSeconds(5));
         var ready = await cluster.WaitForPodAsync("web", p => p.IsReady(), "ready");
         var readySince = ready.Status!.GetCondition(PodConditionType.Ready)!.LastTransitionTime;
         var id = cluster.ContainerId("web");
 
         cluster.Runtime.UpdateBehavior(id, b => b with { FailReadiness = true });
         var attempts = cluster.Runtime.ProbeAttempts;
-        cluster.Advance(TimeSpan.FromSeconds(5));
+        await cluster.AdvanceAsync(TimeSpan.FromSeconds(5));
         await cluster.WaitForProbeAttemptsAsync(attempts + 1);
         Assert.That(cluster.Get("web")!.IsReady(), Is.True, "one failure is below the failure threshold of 2");
-        cluster.Advance(TimeSpan.FromSeconds(5));
+        await cluster.AdvanceAsync(TimeSpan.FromSeconds(5));
         var unready = await cluster.WaitForPodAsync("web", p => !p.IsReady(), "not ready");
 
         Assert.That(unready.Status!.Phase, Is.EqualTo(PodPhase.Running));
@@ -55,10 +55,10 @@ public sealed class ProbeTests
 
         cluster.Runtime.UpdateBehavior(id, b => b with { FailReadiness = false });
         attempts = cluster.Runtime.ProbeAttempts;
-        cluster.Advance(TimeSpan.FromSeconds(5));
+        await cluster.AdvanceAsync(TimeSpan.FromSeconds(5));
         await cluster.WaitForProbeAttemptsAsync(attempts + 1);
         Assert.That(cluster.Get("web")!.IsReady(), Is.False, "one success is below the success threshold of 2");
-        cluster.Advance(TimeSpan.FromSeconds(5));
+        await cluster.AdvanceAsync(TimeSpan.FromSeconds(5));
         var again = await cluster.WaitForPodAsync("web", p => p.IsReady(), "ready again");
 
         Assert.That(again.Status!.GetCondition(PodConditionType.Ready)!.LastTransitionTime, Is.GreaterThan(readySince!.Value));
@@ -73,9 +73,9 @@ public sealed class ProbeTests
         await cluster.CreateAsync(WithProbes("slow", readiness: Exec(initialDelay: 15)));
         var running = await cluster.WaitForPodAsync("slow", p => App(p).State.Running is not null, "running");
         Assert.That(running.IsReady(), Is.False);
-        cluster.Advance(TimeSpan.FromSeconds(14));
+        await cluster.AdvanceAsync(TimeSpan.FromSeconds(14));
         Assert.That(cluster.Runtime.ProbeAttempts, Is.EqualTo(0));
-        cluster.Advance(TimeSpan.FromSeconds(1));
+        await cluster.AdvanceAsync(TimeSpan.FromSeconds(1));
         await cluster.WaitForPodAsync("slow", p => p.IsReady(), "ready");
 
         Assert.That(cluster.Runtime.ProbeAttempts, Is.EqualTo(1));
@@ -92,11 +92,11 @@ public sealed class ProbeTests
 
         for (var probe = 2; probe <= 5; probe++)
         {
-            cluster.Advance(TimeSpan.FromSeconds(10)); // t=10 passes; t=30, 40 fail
+            await cluster.AdvanceAsync(TimeSpan.FromSeconds(10)); // t=10 passes; t=30, 40 fail
             await cluster.WaitForProbeAttemptsAsync(probe);
             Assert.That(App(cluster.Get("hang")!).RestartCount, Is.EqualTo(0), $"restarted after probe {probe}");
         }
-        cluster.Advance(TimeSpan.FromSeconds(10)); // t=50: third consecutive failure
+        await cluster.AdvanceAsync(TimeSpan.FromSeconds(10)); // t=50: third consecutive failure
         var restarted = await cluster.WaitForPodAsync("hang", p => App(p).RestartCount == 1 && App(p).State.Running is not null, "restarted");
 
         Assert.That(App(restarted).LastState!.Terminated, Is.Not.Null);
@@ -123,15 +123,15 @@ public sealed class ProbeTests
         for (var i = 0; i < 2; i++)
         {
             var attempts = cluster.Runtime.ProbeAttempts;
-            cluster.Advance(TimeSpan.FromSeconds(5));
+            await cluster.AdvanceAsync(TimeSpan.FromSeconds(5));
             await cluster.WaitForProbeAttemptsAsync(attempts + 1);
         }
         Assert.That(cluster.Runtime.ProbeAttempts, Is.EqualTo(3), "only the startup probe ran");
         Assert.That(App(cluster.Get("boot")!).RestartCount, Is.EqualTo(0));
 
-        cluster.Advance(TimeSpan.FromSeconds(5)); // t=15: startup passes
+        await cluster.AdvanceAsync(TimeSpan.FromSeconds(5)); // t=15: startup passes
         await cluster.WaitForProbeAttemptsAsync(4);
-        cluster.Advance(TimeSpan.FromSeconds(5)); // by t=20 the liveness probe ran and failed once -> restart
+        await cluster.AdvanceAsync(TimeSpan.FromSeconds(5)); // by t=20 the liveness probe ran and failed once -> restart
         var restarted = await cluster.WaitForPodAsync("boot", p => App(p).RestartCount == 1, "restarted by liveness after startup");
         Assert.That(App(restarted).Started, Is.False, "the new instance starts over with its startup probe");
     }
@@ -144,7 +144,7 @@ public sealed class ProbeTests
         await cluster.WaitForPodAsync("stuck", p => App(p).State.Running is not null, "running");
         await cluster.WaitForProbeAttemptsAsync(1);
 
-        cluster.Advance(TimeSpan.FromSeconds(5));
+        await cluster.AdvanceAsync(TimeSpan.FromSeconds(5));
         var restarted = await cluster.WaitForPodAsync("stuck", p => App(p).RestartCount == 1, "restarted");
 
         Assert.That(App(restarted).Ready, Is.False);

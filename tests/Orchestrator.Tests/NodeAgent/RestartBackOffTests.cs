@@ -16,7 +16,7 @@ public sealed class RestartBackOffTests
     /// <summary>Lets the running instance crash (1 s after its start) and waits for the CrashLoopBackOff it causes.</summary>
     private static async Task<Pod> CrashAsync(NodeAgentTestCluster cluster, string name, int restarts)
     {
-        cluster.Advance(TimeSpan.FromSeconds(1));
+        await cluster.AdvanceAsync(TimeSpan.FromSeconds(1));
         return await cluster.WaitForPodAsync(name, p => App(p).RestartCount == restarts && Waiting(p) == "CrashLoopBackOff", $"backing off after {restarts} restarts");
     }
 
@@ -28,7 +28,7 @@ public sealed class RestartBackOffTests
         await cluster.WaitForPodAsync("crash", p => App(p).State.Running is not null, "running");
 
         // The first crash restarts at once, as in Kubernetes.
-        cluster.Advance(TimeSpan.FromSeconds(1));
+        await cluster.AdvanceAsync(TimeSpan.FromSeconds(1));
         await cluster.WaitForPodAsync("crash", p => App(p).RestartCount == 1 && App(p).State.Running is not null, "restarted once");
 
         var restarts = 1;
@@ -40,10 +40,10 @@ public sealed class RestartBackOffTests
             Assert.That(backingOff.Status!.Phase, Is.EqualTo(PodPhase.Running), "a pod restarting its containers is Running");
             Assert.That(App(backingOff).LastState!.Terminated!.ExitCode, Is.EqualTo(1));
 
-            cluster.Advance(TimeSpan.FromSeconds(seconds) - TimeSpan.FromMilliseconds(1));
+            await cluster.AdvanceAsync(TimeSpan.FromSeconds(seconds) - TimeSpan.FromMilliseconds(1));
             await Task.Yield();
             Assert.That(App(cluster.Get("crash")!).RestartCount, Is.EqualTo(restarts), $"restarted before the {seconds}s back-off ended");
-            cluster.Advance(TimeSpan.FromMilliseconds(1));
+            await cluster.AdvanceAsync(TimeSpan.FromMilliseconds(1));
             restarts++;
             await cluster.WaitForPodAsync("crash", p => App(p).RestartCount == restarts && App(p).State.Running is not null, $"restart {restarts}");
         }
@@ -56,18 +56,18 @@ public sealed class RestartBackOffTests
         await using var cluster = await StartAsync();
         await cluster.CreateAsync(Crashing("flaky"));
         await cluster.WaitForPodAsync("flaky", p => App(p).State.Running is not null, "running");
-        cluster.Advance(TimeSpan.FromSeconds(1));
+        await cluster.AdvanceAsync(TimeSpan.FromSeconds(1));
         await cluster.WaitForPodAsync("flaky", p => App(p).RestartCount == 1 && App(p).State.Running is not null, "restarted once");
         await CrashAsync(cluster, "flaky", 1);
-        cluster.Advance(TimeSpan.FromSeconds(10));
+        await cluster.AdvanceAsync(TimeSpan.FromSeconds(10));
         await cluster.WaitForPodAsync("flaky", p => App(p).RestartCount == 2 && App(p).State.Running is not null, "restarted twice");
         Assert.That(App((await CrashAsync(cluster, "flaky", 2))).State.Waiting!.Message, Does.StartWith("back-off 20s"));
-        cluster.Advance(TimeSpan.FromSeconds(20));
+        await cluster.AdvanceAsync(TimeSpan.FromSeconds(20));
         await cluster.WaitForPodAsync("flaky", p => App(p).RestartCount == 3 && App(p).State.Running is not null, "restarted thrice");
 
         // This instance runs stably for 11 minutes before it crashes: it is restarted at once, and the back-off starts over.
         cluster.Runtime.UpdateBehavior(cluster.ContainerId("flaky"), b => b with { ExitAfter = TimeSpan.FromMinutes(11) });
-        cluster.Advance(TimeSpan.FromMinutes(11));
+        await cluster.AdvanceAsync(TimeSpan.FromMinutes(11));
         await cluster.WaitForPodAsync("flaky", p => App(p).RestartCount == 4 && App(p).State.Running is not null, "restarted at once after a stable run");
         var reset = await CrashAsync(cluster, "flaky", 4);
 
@@ -80,14 +80,14 @@ public sealed class RestartBackOffTests
         await using var cluster = await StartAsync(options: new() { BackOffBase = TimeSpan.FromSeconds(1), BackOffMax = TimeSpan.FromSeconds(2), PodWorkers = 4 });
         await cluster.CreateAsync(Crashing("quick"));
         await cluster.WaitForPodAsync("quick", p => App(p).State.Running is not null, "running");
-        cluster.Advance(TimeSpan.FromSeconds(1));
+        await cluster.AdvanceAsync(TimeSpan.FromSeconds(1));
         await cluster.WaitForPodAsync("quick", p => App(p).RestartCount == 1 && App(p).State.Running is not null, "restarted");
 
         var first = await CrashAsync(cluster, "quick", 1);
-        cluster.Advance(TimeSpan.FromSeconds(1));
+        await cluster.AdvanceAsync(TimeSpan.FromSeconds(1));
         await cluster.WaitForPodAsync("quick", p => App(p).RestartCount == 2 && App(p).State.Running is not null, "restarted twice");
         var second = await CrashAsync(cluster, "quick", 2);
-        cluster.Advance(TimeSpan.FromSeconds(2));
+        await cluster.AdvanceAsync(TimeSpan.FromSeconds(2));
         await cluster.WaitForPodAsync("quick", p => App(p).RestartCount == 3 && App(p).State.Running is not null, "restarted thrice");
         var third = await CrashAsync(cluster, "quick", 3);
 

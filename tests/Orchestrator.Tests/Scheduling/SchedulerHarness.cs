@@ -32,21 +32,22 @@ internal sealed class SchedulerHarness : IAsyncDisposable
 
     public CancellationToken Token { get; } = new CancellationTokenSource(Timeout).Token;
 
-    public static async Task<SchedulerHarness> StartAsync(Action<SchedulerOptions>? configure = null)
+    public static async Task<SchedulerHarness> StartAsync(Action<SchedulerOptions>? configure = null, Action<IServiceCollection>? services = null)
     {
         var time = new FakeTimeProvider();
         var store = new InMemoryObjectStore(time);
-        var services = new ServiceCollection()
+        var collection = new ServiceCollection()
             .AddSingleton<TimeProvider>(time)
             .AddSingleton<IObjectStore>(store)
             .AddScheduler(options =>
             {
                 options.UnschedulableRetryInterval = TimeSpan.FromMinutes(10);
                 configure?.Invoke(options);
-            })
-            .BuildServiceProvider();
-        var hosted = services.GetServices<IHostedService>().ToArray();
-        var harness = new SchedulerHarness(services, hosted, store, time);
+            });
+        services?.Invoke(collection);
+        var provider = collection.BuildServiceProvider();
+        var hosted = provider.GetServices<IHostedService>().ToArray();
+        var harness = new SchedulerHarness(provider, hosted, store, time);
         foreach (var service in hosted) await service.StartAsync(harness.Token);
         return harness;
     }

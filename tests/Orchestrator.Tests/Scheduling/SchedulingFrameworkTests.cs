@@ -143,4 +143,47 @@ public sealed class SchedulingFrameworkTests
             Assert.That(Framework(resourcesOnly).Schedule(Context(nodes), pod).NodeName, Is.EqualTo("gpu"));
         });
     }
+
+    [Test]
+    public void Schedule_PreFilterSkip_FilterNotCalled()
+    {
+        var probe = new ProbePlugin(FilterResult.Skip);
+        var profile = SchedulerProfile.Default with { Filters = [probe.Name], Scores = System.Collections.Immutable.ImmutableDictionary<string, int>.Empty };
+        var framework = new SchedulingFramework(profile, new Dictionary<string, IPlugin> { [probe.Name] = probe }, 0, _ => 0);
+
+        var result = framework.Schedule(Context([Node("a"), Node("b")]), new PodInfo(Pod("p")));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.IsScheduled, Is.True);
+            Assert.That(probe.FilterCalls, Is.Zero);
+        });
+    }
+
+    [Test]
+    public void Schedule_PreFilterRejects_EveryNodeWithItsReason()
+    {
+        var probe = new ProbePlugin(FilterResult.Unschedulable("claim in use"));
+        var profile = SchedulerProfile.Default with { Filters = [probe.Name], Scores = System.Collections.Immutable.ImmutableDictionary<string, int>.Empty };
+        var framework = new SchedulingFramework(profile, new Dictionary<string, IPlugin> { [probe.Name] = probe }, 0, _ => 0);
+
+        var result = framework.Schedule(Context([Node("a"), Node("b")]), new PodInfo(Pod("p")));
+
+        Assert.That(result.Message, Is.EqualTo("0/2 nodes are available: claim in use."));
+    }
+
+    private sealed class ProbePlugin(FilterResult preFilter) : IPreFilterPlugin, IFilterPlugin
+    {
+        public int FilterCalls { get; private set; }
+
+        public string Name => "Probe";
+
+        public FilterResult PreFilter(SchedulingContext context, PodInfo pod) => preFilter;
+
+        public FilterResult Filter(SchedulingContext context, PodInfo pod, NodeInfo node)
+        {
+            FilterCalls++;
+            return FilterResult.Success;
+        }
+    }
 }

@@ -42,6 +42,7 @@ internal sealed class TestCluster : IAsyncDisposable
 
     public IHost Host { get; }
 
+    /// <summary>The store itself (not the decorated one the components write through), for the test's own reads and writes.</summary>
     public InMemoryObjectStore Store { get; }
 
     public TimeProvider Time { get; }
@@ -63,16 +64,20 @@ internal sealed class TestCluster : IAsyncDisposable
     /// <param name="nodes">How many simulated nodes.</param>
     /// <param name="time">The clock; <see cref="TimeProvider.System"/> when null.</param>
     /// <param name="configureNodes">Adjusts the simulated nodes (capacity, labels, behaviour).</param>
+    /// <param name="decorateStore">
+    /// Wraps the store the components see, e.g. to reject some writes the way an admission plugin or a quota would.
+    /// </param>
     /// <param name="ct">Bounds the start.</param>
     public static async Task<TestCluster> StartAsync(
         Action<IServiceCollection>? configure = null, int nodes = 3, TimeProvider? time = null,
-        Action<SimulatedNodeOptions>? configureNodes = null, CancellationToken ct = default)
+        Action<SimulatedNodeOptions>? configureNodes = null, Func<IObjectStore, IObjectStore>? decorateStore = null,
+        CancellationToken ct = default)
     {
         time ??= TimeProvider.System;
         var store = new InMemoryObjectStore(time);
         var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Services.AddSingleton(store);
-        builder.Services.AddSingleton<IObjectStore>(store);
+        builder.Services.AddSingleton(decorateStore?.Invoke(store) ?? store);
         builder.Services.AddSingleton(time);
         builder.Services.AddLogging();
         builder.Services.AddScheduler();

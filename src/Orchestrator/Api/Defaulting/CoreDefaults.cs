@@ -184,9 +184,18 @@ internal static class CoreDefaults
         return result ?? containers;
     }
 
-    // A loop rather than LINQ: this runs on every pod write the store receives.
+    // A loop rather than LINQ (and no boxed enumerator for the usual immutable maps): this runs on every pod write.
     private static bool HasRequestForEveryLimit(ResourceRequirements resources)
     {
+        if (resources.Limits.Count == 0) return true;
+        if (resources.Limits is ImmutableDictionary<string, Quantity> limits)
+        {
+            foreach (var limit in limits)
+            {
+                if (!resources.Requests.ContainsKey(limit.Key)) return false;
+            }
+            return true;
+        }
         foreach (var limit in resources.Limits)
         {
             if (!resources.Requests.ContainsKey(limit.Key)) return false;

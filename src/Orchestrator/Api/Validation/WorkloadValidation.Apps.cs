@@ -102,7 +102,8 @@ internal static partial class WorkloadValidation
         NonNegative(errors, "spec.replicas", spec.Replicas);
         NonNegative(errors, "spec.minReadySeconds", spec.MinReadySeconds);
         NonNegative(errors, "spec.revisionHistoryLimit", spec.RevisionHistoryLimit);
-        ValidateSelectorAndTemplate(spec.Selector, spec.Template, "statefulset", errors);
+        // Containers may mount the claim templates by name (the controller adds those volumes to each pod), as in Kubernetes.
+        ValidateSelectorAndTemplate(spec.Selector, WithClaimTemplateVolumes(spec), "statefulset", errors);
         ValidateLongRunningTemplate(spec.Template, "StatefulSet", errors);
         for (var i = 0; i < spec.VolumeClaimTemplates.Count; i++)
         {
@@ -111,6 +112,17 @@ internal static partial class WorkloadValidation
             if (string.IsNullOrEmpty(name)) errors.Required(path);
             else if (NameRules.IsDns1123Subdomain(name) is { } message) Invalid(errors, path, name, message);
         }
+    }
+
+    /// <summary>The template with a volume for each claim template it does not already have a volume for (added by W2).</summary>
+    private static PodTemplateSpec WithClaimTemplateVolumes(StatefulSetSpec spec)
+    {
+        var missing = spec.VolumeClaimTemplates
+            .Select(t => t.Metadata.Name)
+            .Where(name => !string.IsNullOrEmpty(name) && spec.Template.Spec.Volumes.All(v => v.Name != name))
+            .Select(name => new Volume { Name = name!, PersistentVolumeClaim = new PersistentVolumeClaimVolumeSource { ClaimName = name! } })
+            .ToArray();
+        return missing.Length == 0 ? spec.Template : spec.Template with { Spec = spec.Template.Spec with { Volumes = [.. spec.Template.Spec.Volumes, .. missing] } };
     }
 
     private static void ValidateDaemonSet(DaemonSet set, ValidationErrors errors)

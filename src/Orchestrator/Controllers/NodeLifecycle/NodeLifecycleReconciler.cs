@@ -93,7 +93,8 @@ internal sealed class NodeLifecycleReconciler : IReconciler
         var next = now + _options.NodeMonitorPeriod;
         if (staleAt > now && staleAt < next) next = staleAt;
         if (nextEviction is { } evictAt && evictAt < next) next = evictAt;
-        return ReconcileResult.After(next - now);
+        // Measured against the clock now, not at the start: if time moved on meanwhile, a passed deadline runs at once.
+        return ReconcileResult.After(next - _time.GetUtcNow());
     }
 
     /// <summary>Sets the agent's conditions to Unknown, unless a heartbeat arrived meanwhile; returns the stored node.</summary>

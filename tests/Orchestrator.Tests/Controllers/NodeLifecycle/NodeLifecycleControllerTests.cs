@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orchestrator.Api;
 using Orchestrator.Controllers;
@@ -42,6 +43,7 @@ public sealed class NodeLifecycleControllerTests
     {
         var start = _time.GetUtcNow();
         await CreateNodeAsync("node-1", ConditionStatus.True, ct);
+        await UntilCheckedAsync(1, ct);
 
         _time.Advance(Grace + TimeSpan.FromSeconds(1));
 
@@ -68,8 +70,10 @@ public sealed class NodeLifecycleControllerTests
     {
         await CreateNodeAsync("fresh", ConditionStatus.True, ct);
         await CreateNodeAsync("stale", ConditionStatus.True, ct);
+        await UntilCheckedAsync(2, ct);
         _time.Advance(TimeSpan.FromSeconds(30));
         await HeartbeatAsync("fresh", ConditionStatus.True, ct);
+        await UntilCheckedAsync(2, ct);
 
         _time.Advance(TimeSpan.FromSeconds(15));
 
@@ -84,6 +88,7 @@ public sealed class NodeLifecycleControllerTests
     public async Task Reconcile_NodeNeverPostedStatus_ConditionsAddedAsUnknownAfterStartupGrace(CancellationToken ct)
     {
         await _store.CreateAsync(new Node { Metadata = new ObjectMeta { Name = "silent" } }, ct);
+        await UntilCheckedAsync(1, ct);
 
         _time.Advance(TimeSpan.FromSeconds(61));
 
@@ -100,6 +105,7 @@ public sealed class NodeLifecycleControllerTests
     {
         var dedicated = new Taint { Key = "dedicated", Value = "db", Effect = TaintEffect.NoSchedule };
         await CreateNodeAsync("node-1", ConditionStatus.True, ct, dedicated);
+        await UntilCheckedAsync(1, ct);
         _time.Advance(Grace + TimeSpan.FromSeconds(1));
         await UntilTaintedAsync("node-1", WellKnownLabels.TaintNodeUnreachable, ct);
 
@@ -116,6 +122,7 @@ public sealed class NodeLifecycleControllerTests
         await CreateNodeAsync("node-1", ConditionStatus.False, ct);
         await CreatePodAsync("web", "node-1", ct);
         await UntilTaintedAsync("node-1", WellKnownLabels.TaintNodeNotReady, ct);
+        await UntilCheckedAsync(1, ct);
 
         await AdvanceAsync(TimeSpan.FromSeconds(290), ct, ("node-1", ConditionStatus.False));
         Assert.That((await _store.GetAsync<Pod>(Ns, "web", ct))?.Metadata.DeletionTimestamp, Is.Null, "tolerated for 300 s by default");
@@ -139,6 +146,7 @@ public sealed class NodeLifecycleControllerTests
         await CreatePodAsync("short", "dead", ct, Tolerate(WellKnownLabels.TaintNodeUnreachable, seconds: 60));
         await CreatePodAsync("forever", "dead", ct, Tolerate(WellKnownLabels.TaintNodeUnreachable, seconds: null));
         await CreatePodAsync("elsewhere", "alive", ct);
+        await UntilCheckedAsync(2, ct);
 
         await AdvanceAsync(TimeSpan.FromSeconds(50), ct, ("alive", ConditionStatus.True));
         await UntilTaintedAsync("dead", WellKnownLabels.TaintNodeUnreachable, ct);
@@ -158,17 +166,32 @@ public sealed class NodeLifecycleControllerTests
             .Any(e => e.Reason == "TaintManagerEviction" && e.InvolvedObject.Name == "short"), ct, "evictions are recorded");
     }
 
-    /// <summary>Advances the clock in 10 s steps, heartbeating the given nodes after each step as their agents would.</summary>
+    /// <summary>
+    /// Advances the clock in 10 s steps, heartbeating the given nodes after each step as their agents would, and letting
+    /// the controller schedule its next checks before the clock moves again.
+    /// </summary>
     private async Task AdvanceAsync(TimeSpan total, CancellationToken ct, params (string Node, string Ready)[] alive)
     {
         var step = TimeSpan.FromSeconds(10);
+        var nodes = (await _store.ListAsync<Node>(cancellationToken: ct)).Items.Count;
         while (total > TimeSpan.Zero)
         {
             var next = total < step ? total : step;
             _time.Advance(next);
             total -= next;
             foreach (var (node, ready) in alive) await HeartbeatAsync(node, ready, ct);
+            await UntilCheckedAsync(nodes, ct);
         }
+    }
+
+    /// <summary>
+    /// Waits until the controller has nothing pending and a check scheduled for each of <paramref name="nodes"/> nodes: with
+    /// a fake clock, time must only move once the controller has seen the present.
+    /// </summary>
+    private Task UntilCheckedAsync(int nodes, CancellationToken ct)
+    {
+        var queue = _host.Services.GetServices<IHostedService>().OfType<Controller>().Single(c => c.Name == "node-lifecycle-controller").Queue;
+        return UntilAsync(() => Task.FromResult(queue.Length == 0 && queue.WaitingCount == nodes), ct, $"{nodes} node check(s) scheduled");
     }
 
     private async Task CreateNodeAsync(string name, string ready, CancellationToken ct, params Taint[] taints) =>

@@ -14,6 +14,7 @@ internal static class FilterAssert
         if (plugin is IPreFilterPlugin preFilter)
         {
             var pre = preFilter.PreFilter(context, info);
+            if (pre.IsSkip) return null;
             if (!pre.IsSuccess) return string.Join("; ", pre.Reasons);
         }
         var result = plugin.Filter(context, info, context.GetNode(node.Metadata.Name!)!);
@@ -26,7 +27,7 @@ internal static class FilterAssert
         var context = SchedulingTestData.Context(nodes, existing);
         var info = new PodInfo(pod);
         var infos = nodes.Select(n => context.GetNode(n.Metadata.Name!)!).ToList();
-        if (plugin is IPreScorePlugin preScore) preScore.PreScore(context, info, infos);
+        if (plugin is IPreScorePlugin preScore && !preScore.PreScore(context, info, infos)) return new long[infos.Count];
         var scores = infos.Select(n => plugin.Score(context, info, n)).ToArray();
         plugin.NormalizeScores(context, info, infos, scores);
         return scores;

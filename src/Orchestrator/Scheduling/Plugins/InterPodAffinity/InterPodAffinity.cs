@@ -47,7 +47,9 @@ internal sealed class InterPodAffinity : IPreFilterPlugin, IFilterPlugin, IPreSc
     /// <inheritdoc/>
     public FilterResult PreFilter(SchedulingContext context, PodInfo pod)
     {
-        context.SetState(FilterStateKey, ComputeFilterState(context, pod));
+        var state = ComputeFilterState(context, pod);
+        if (state.IsEmpty) return FilterResult.Skip;
+        context.SetState(FilterStateKey, state);
         return FilterResult.Success;
     }
 
@@ -66,8 +68,13 @@ internal sealed class InterPodAffinity : IPreFilterPlugin, IFilterPlugin, IPreSc
     }
 
     /// <inheritdoc/>
-    public void PreScore(SchedulingContext context, PodInfo pod, IReadOnlyList<NodeInfo> feasibleNodes) =>
-        context.SetState(ScoreStateKey, ComputeScoreState(context, pod));
+    public bool PreScore(SchedulingContext context, PodInfo pod, IReadOnlyList<NodeInfo> feasibleNodes)
+    {
+        var state = ComputeScoreState(context, pod);
+        if (state.Scores.Count == 0) return false;
+        context.SetState(ScoreStateKey, state);
+        return true;
+    }
 
     /// <inheritdoc/>
     public long Score(SchedulingContext context, PodInfo pod, NodeInfo node)
@@ -131,7 +138,6 @@ internal sealed class InterPodAffinity : IPreFilterPlugin, IFilterPlugin, IPreSc
     /// <summary>The reason <paramref name="node"/> violates an affinity rule, or null when it satisfies all.</summary>
     public static string? Check(FilterState state, PodInfo pod, NodeInfo node)
     {
-        var labels = node.LabelMap;
         var terms = pod.RequiredAffinityTerms;
         if (terms.Length > 0)
         {
@@ -139,7 +145,7 @@ internal sealed class InterPodAffinity : IPreFilterPlugin, IFilterPlugin, IPreSc
             var anyMatch = false;
             for (var i = 0; i < terms.Length; i++)
             {
-                if (!labels.TryGetValue(terms[i].TopologyKey, out var value)) return ErrAffinity;
+                if (!node.TryGetTopologyValue(terms[i], out var value)) return ErrAffinity;
                 var counts = state.Affinity[i];
                 anyMatch |= counts.Count > 0;
                 if (counts.GetValueOrDefault(value) <= 0) podsExist = false;
@@ -152,7 +158,7 @@ internal sealed class InterPodAffinity : IPreFilterPlugin, IFilterPlugin, IPreSc
         for (var i = 0; i < antiTerms.Length; i++)
         {
             var counts = state.AntiAffinity[i];
-            if (counts.Count > 0 && labels.TryGetValue(antiTerms[i].TopologyKey, out var value) && counts.GetValueOrDefault(value) > 0)
+            if (counts.Count > 0 && node.TryGetTopologyValue(antiTerms[i], out var value) && counts.GetValueOrDefault(value) > 0)
             {
                 return ErrAntiAffinity;
             }
@@ -160,7 +166,7 @@ internal sealed class InterPodAffinity : IPreFilterPlugin, IFilterPlugin, IPreSc
 
         foreach (var carrier in state.ExistingAntiAffinity)
         {
-            if (labels.TryGetValue(carrier.Term.TopologyKey, out var value) && carrier.Counts.GetValueOrDefault(value) > 0)
+            if (node.TryGetTopologyValue(carrier.Term, out var value) && carrier.Counts.GetValueOrDefault(value) > 0)
             {
                 return ErrExistingAntiAffinity;
             }
@@ -179,7 +185,7 @@ internal sealed class InterPodAffinity : IPreFilterPlugin, IFilterPlugin, IPreSc
             foreach (var existing in node.PodList)
             {
                 if (!MatchesAll(terms, existing, nsLabels)) continue;
-                for (var i = 0; i < terms.Length; i++) AffinityIndex.Count(counts[i], node, terms[i].TopologyKey, +1);
+                for (var i = 0; i < terms.Length; i++) AffinityIndex.Count(counts[i], node, terms[i], +1);
             }
         }
         return counts;

@@ -12,7 +12,7 @@ namespace Orchestrator.Scheduling.Plugins;
 /// <c>matchFields</c> supports <c>metadata.name</c>. <c>Gt</c> and <c>Lt</c> compare the label value and the single
 /// requirement value as integers.
 /// </remarks>
-internal sealed class NodeAffinity : IFilterPlugin, IScorePlugin
+internal sealed class NodeAffinity : IPreFilterPlugin, IFilterPlugin, IPreScorePlugin, IScorePlugin
 {
     /// <summary>The reason for a node that does not match.</summary>
     public const string ErrReason = "node(s) didn't match Pod's node affinity/selector";
@@ -21,6 +21,14 @@ internal sealed class NodeAffinity : IFilterPlugin, IScorePlugin
 
     /// <inheritdoc/>
     public string Name => SchedulerPlugins.NodeAffinity;
+
+    /// <inheritdoc/>
+    public FilterResult PreFilter(SchedulingContext context, PodInfo pod) =>
+        pod.NodeSelector.Length == 0 && pod.RequiredNodeAffinity is null ? FilterResult.Skip : FilterResult.Success;
+
+    /// <inheritdoc/>
+    public bool PreScore(SchedulingContext context, PodInfo pod, IReadOnlyList<NodeInfo> feasibleNodes) =>
+        pod.PreferredNodeAffinity.Length > 0;
 
     /// <inheritdoc/>
     public FilterResult Filter(SchedulingContext context, PodInfo pod, NodeInfo node) =>

@@ -1,7 +1,7 @@
 namespace Orchestrator.Scheduling.Plugins;
 
 /// <summary>Filters out every node but the one a pod names in <c>spec.nodeName</c>, if it names one.</summary>
-internal sealed class NodeName : IFilterPlugin
+internal sealed class NodeName : IPreFilterPlugin, IFilterPlugin
 {
     /// <summary>The reason for a node other than the requested one.</summary>
     public const string ErrReason = "node(s) didn't match the requested node name";
@@ -10,6 +10,10 @@ internal sealed class NodeName : IFilterPlugin
 
     /// <inheritdoc/>
     public string Name => SchedulerPlugins.NodeName;
+
+    /// <inheritdoc/>
+    public FilterResult PreFilter(SchedulingContext context, PodInfo pod) =>
+        string.IsNullOrEmpty(pod.Pod.Spec.NodeName) ? FilterResult.Skip : FilterResult.Success;
 
     /// <inheritdoc/>
     public FilterResult Filter(SchedulingContext context, PodInfo pod, NodeInfo node) =>

@@ -4,7 +4,7 @@ namespace Orchestrator.Scheduling.Plugins;
 /// Filters out nodes where a host port the pod requests is already bound by another pod: same port and protocol, on the
 /// same host IP or where either side binds every address (<c>0.0.0.0</c>).
 /// </summary>
-internal sealed class NodePorts : IFilterPlugin
+internal sealed class NodePorts : IPreFilterPlugin, IFilterPlugin
 {
     /// <summary>The reason for a node without the free ports.</summary>
     public const string ErrReason = "node(s) didn't have free ports for the requested pod ports";
@@ -13,6 +13,10 @@ internal sealed class NodePorts : IFilterPlugin
 
     /// <inheritdoc/>
     public string Name => SchedulerPlugins.NodePorts;
+
+    /// <inheritdoc/>
+    public FilterResult PreFilter(SchedulingContext context, PodInfo pod) =>
+        pod.HostPorts.Length == 0 ? FilterResult.Skip : FilterResult.Success;
 
     /// <inheritdoc/>
     public FilterResult Filter(SchedulingContext context, PodInfo pod, NodeInfo node) =>

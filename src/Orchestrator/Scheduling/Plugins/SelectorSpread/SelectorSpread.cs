@@ -8,12 +8,15 @@ namespace Orchestrator.Scheduling.Plugins;
 /// a node scores higher the fewer such pods (in the pod's namespace, not being deleted) it runs, and when nodes carry
 /// <c>topology.kubernetes.io/zone</c> labels the zone's count weighs two thirds. Pods without a controller are not scored.
 /// </summary>
-internal sealed class SelectorSpread : IScorePlugin
+internal sealed class SelectorSpread : IPreScorePlugin, IScorePlugin
 {
     private const double ZoneWeighting = 2.0 / 3.0;
 
     /// <inheritdoc/>
     public string Name => SchedulerPlugins.SelectorSpread;
+
+    /// <inheritdoc/>
+    public bool PreScore(SchedulingContext context, PodInfo pod, IReadOnlyList<NodeInfo> feasibleNodes) => pod.ControllerUid is not null;
 
     /// <inheritdoc/>
     public long Score(SchedulingContext context, PodInfo pod, NodeInfo node) => CountSiblings(pod, node);

@@ -24,7 +24,7 @@ internal sealed class VolumeRestrictions : IPreFilterPlugin, IFilterPlugin
 
     /// <inheritdoc/>
     public FilterResult PreFilter(SchedulingContext context, PodInfo pod) =>
-        ClaimInUse(pod, context.Cache) ? FilterResult.Unschedulable(ErrReadWriteOncePodConflict) : FilterResult.Success;
+        ClaimInUse(pod, context.Cache) ? FilterResult.Unschedulable(ErrReadWriteOncePodConflict) : FilterResult.Skip;
 
     /// <inheritdoc/>
     public FilterResult Filter(SchedulingContext context, PodInfo pod, NodeInfo node) => FilterResult.Success;

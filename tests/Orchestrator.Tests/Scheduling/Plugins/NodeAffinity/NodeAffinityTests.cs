@@ -12,7 +12,7 @@ public sealed class NodeAffinityTests
         new() { Key = key, Operator = op, Values = values };
 
     private static Affinity Required(params NodeSelectorTerm[] terms) =>
-        new() { NodeAffinity = new Api.NodeAffinity { RequiredDuringSchedulingIgnoredDuringExecution = new NodeSelector { NodeSelectorTerms = terms } } };
+        new() { NodeAffinity = new Orchestrator.Api.NodeAffinity { RequiredDuringSchedulingIgnoredDuringExecution = new NodeSelector { NodeSelectorTerms = terms } } };
 
     private static NodeSelectorTerm Expressions(params NodeSelectorRequirement[] requirements) => new() { MatchExpressions = requirements };
 
@@ -60,7 +60,7 @@ public sealed class NodeAffinityTests
         var plain = Node("plain");
         var preferred = new Affinity
         {
-            NodeAffinity = new Api.NodeAffinity
+            NodeAffinity = new Orchestrator.Api.NodeAffinity
             {
                 PreferredDuringSchedulingIgnoredDuringExecution =
                 [

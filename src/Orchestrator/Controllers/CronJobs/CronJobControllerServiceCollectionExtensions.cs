@@ -1,0 +1,45 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Orchestrator.Api;
+using Orchestrator.Store;
+
+namespace Orchestrator.Controllers;
+
+/// <summary>Registers the CronJob controller.</summary>
+public static class CronJobControllerServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the CronJob controller (a <see cref="ControllerBuilder"/> controller named <c>cronjob-controller</c>): it
+    /// creates a Job named <c>&lt;cronjob&gt;-&lt;minutes since the epoch&gt;</c> at each time of <c>spec.schedule</c> (see
+    /// <see cref="CronSchedule"/>) in <c>spec.timeZone</c>, honours <c>concurrencyPolicy</c>, <c>startingDeadlineSeconds</c>
+    /// (after downtime only the latest missed time runs), <c>suspend</c> and the history limits, and keeps
+    /// <c>status.active</c>, <c>lastScheduleTime</c> and <c>lastSuccessfulTime</c>. It wakes exactly at each scheduled time
+    /// of the registered <see cref="TimeProvider"/>. Register <see cref="JobControllerServiceCollectionExtensions.AddJobController"/>
+    /// to run the Jobs. Needs an <see cref="IObjectStore"/>. Idempotent.
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// services.AddJobController().AddCronJobController();
+    /// </code>
+    /// </example>
+    public static IServiceCollection AddCronJobController(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        if (services.Any(d => d.ServiceType == typeof(CronJobControllerMarker))) return services;
+        services.AddSingleton<CronJobControllerMarker>();
+        services.AddController(ControllerBuilder.For<CronJob>(CronJobReconciler.Name)
+            .Owns<Job>()
+            .WithReconciler(sp => new CronJobReconciler(
+                sp.GetRequiredService<IObjectStore>(),
+                sp.GetRequiredService<SharedInformerFactory>(),
+                sp.GetRequiredService<IEventRecorderFactory>(),
+                sp.GetRequiredService<TimeProvider>(),
+                (sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger($"Orchestrator.Controllers.{CronJobReconciler.Name}")))
+            .WithWorkers(2));
+        return services;
+    }
+
+    /// <summary>Marks the controller as registered, so a second call does not add a second one.</summary>
+    private sealed class CronJobControllerMarker;
+}

@@ -1,0 +1,128 @@
+using Orchestrator.Api;
+
+namespace Orchestrator.Controllers;
+
+/// <summary>
+/// One reconcile's view of a Job: its pods, which of them finished since they were last counted, the counts they give,
+/// and the status being built. Not thread-safe; used by one reconcile.
+/// </summary>
+internal sealed class JobState
+{
+    private readonly HashSet<string> _uncountedSucceeded;
+    private readonly HashSet<string> _uncountedFailed;
+    private readonly int _completions;
+
+    public JobState(Job job, IReadOnlyList<Pod> pods, DateTimeOffset now)
+    {
+        Job = job;
+        Pods = pods;
+        Now = now;
+        Status = job.Status ?? new JobStatus();
+        _completions = job.Spec.Completions ?? 0;
+        var uncounted = Status.UncountedTerminatedPods;
+        _uncountedSucceeded = new HashSet<string>(uncounted?.Succeeded ?? [], StringComparer.Ordinal);
+        _uncountedFailed = new HashSet<string>(uncounted?.Failed ?? [], StringComparer.Ordinal);
+        foreach (var pod in pods)
+        {
+            if (!JobReconciler.HasTrackingFinalizer(pod) || IsUncounted(pod)) continue;
+            if (pod.Status?.Phase == PodPhase.Succeeded) NewSucceeded.Add(pod);
+            else if (IsFailed(job, pod)) NewFailed.Add(pod);
+        }
+        Active = [.. pods.Where(PodAvailability.IsActive)];
+        Completed = IsIndexed ? CompletionIndexes.Parse(Status.CompletedIndexes, _completions) : [];
+        if (IsIndexed)
+        {
+            foreach (var pod in NewSucceeded)
+            {
+                if (CompletionIndexes.Of(pod) is { } index && index < _completions) Completed.Add(index);
+            }
+        }
+        Succeeded = IsIndexed ? Completed.Count : Status.Succeeded + _uncountedSucceeded.Count + NewSucceeded.Count;
+        Failed = Status.Failed + _uncountedFailed.Count + NewFailed.Count;
+    }
+
+    public Job Job { get; }
+
+    /// <summary>Every pod the Job controls.</summary>
+    public IReadOnlyList<Pod> Pods { get; }
+
+    public DateTimeOffset Now { get; }
+
+    /// <summary>The status being built; starts as the stored one.</summary>
+    public JobStatus Status { get; set; }
+
+    /// <summary>Tracked pods that succeeded and are not recorded in the status yet.</summary>
+    public List<Pod> NewSucceeded { get; } = [];
+
+    /// <summary>Tracked pods that failed (or are being deleted) and are not recorded in the status yet.</summary>
+    public List<Pod> NewFailed { get; } = [];
+
+    /// <summary>Pods neither finished nor being deleted; kept up to date as pods are created and deleted.</summary>
+    public List<Pod> Active { get; }
+
+    /// <summary>The completed indexes of an Indexed Job, including those of pods that just succeeded.</summary>
+    public SortedSet<int> Completed { get; }
+
+    public bool IsIndexed => Job.Spec.CompletionMode == JobCompletionMode.Indexed;
+
+    /// <summary>Succeeded pods (completed indexes for an Indexed Job), counting the newly finished ones.</summary>
+    public int Succeeded { get; }
+
+    /// <summary>Failed pods, counting the newly finished ones.</summary>
+    public int Failed { get; }
+
+    /// <summary>
+    /// True when the pod is counted by this reconcile (recorded before, or newly finished), so its tracking finalizer can go.
+    /// </summary>
+    public bool IsRecorded(Pod pod) =>
+        JobReconciler.HasTrackingFinalizer(pod) && (IsUncounted(pod) || NewSucceeded.Contains(pod) || NewFailed.Contains(pod));
+
+    /// <summary>
+    /// The Job is done: every index completed (Indexed), <c>completions</c> pods succeeded, or, in the work-queue mode, one
+    /// pod succeeded and none is running.
+    /// </summary>
+    public bool IsComplete() => Job.Spec.Completions is null
+        ? Succeeded > 0 && Active.Count == 0
+        : Succeeded >= _completions;
+
+    /// <summary>The stored status with the newly finished pods recorded as uncounted (and their indexes as completed).</summary>
+    public JobStatus RecordedStatus() => Status with
+    {
+        UncountedTerminatedPods = new UncountedTerminatedPods
+        {
+            Succeeded = [.. _uncountedSucceeded, .. NewSucceeded.Select(p => p.Metadata.Uid!)],
+            Failed = [.. _uncountedFailed, .. NewFailed.Select(p => p.Metadata.Uid!)],
+        },
+        CompletedIndexes = IsIndexed ? CompletionIndexes.Format(Completed) : Status.CompletedIndexes,
+    };
+
+    /// <summary>The status once every recorded pod has lost its finalizer: counted, with the pod counts of now.</summary>
+    public JobStatus FinalStatus()
+    {
+        var ready = Active.Count(p => p.IsReady());
+        var terminating = Pods.Count(p => p.Metadata.DeletionTimestamp is not null && !p.IsTerminal());
+        return Status with
+        {
+            Succeeded = Succeeded,
+            Failed = Failed,
+            UncountedTerminatedPods = null,
+            CompletedIndexes = IsIndexed ? CompletionIndexes.Format(Completed) : null,
+            Active = Active.Count,
+            Ready = ready,
+            Terminating = terminating,
+        };
+    }
+
+    private bool IsUncounted(Pod pod) => pod.Metadata.Uid is { } uid && (_uncountedSucceeded.Contains(uid) || _uncountedFailed.Contains(uid));
+
+    /// <summary>
+    /// Kubernetes' <c>isPodFailed</c>: a Failed pod; or, unless the Job only replaces Failed pods, one being deleted without
+    /// having succeeded. With <c>podReplacementPolicy: Failed</c> a pod being deleted counts once its node agent has stopped it.
+    /// </summary>
+    private static bool IsFailed(Job job, Pod pod)
+    {
+        if (pod.Status?.Phase == PodPhase.Failed) return true;
+        if (pod.Metadata.DeletionTimestamp is null || pod.Status?.Phase == PodPhase.Succeeded) return false;
+        return job.Spec.PodReplacementPolicy != JobPodReplacementPolicy.Failed || pod.Metadata.DeletionGracePeriodSeconds is null or 0;
+    }
+}
