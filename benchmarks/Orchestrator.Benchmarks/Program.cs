@@ -17,6 +17,7 @@ internal static class Program
     {
         ["store"] = StoreScenario.RunAsync,
         ["kubelet"] = KubeletBenchmark.RunAsync,
+        ["docker"] = Docker.DockerScenario.RunAsync,
         ["deployment"] = DeploymentScenario.RunAsync,
         ["scheduler"] = Scheduling.SchedulerScenario.RunAsync,
     };

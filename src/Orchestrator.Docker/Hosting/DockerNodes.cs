@@ -13,7 +13,7 @@ namespace Orchestrator.Docker.Hosting;
 /// <summary>
 /// The nodes of a cluster that runs pods on Docker: one per engine of <see cref="DockerRuntimeOptions.Hosts"/>, each
 /// with its <see cref="DockerContainerRuntime"/> and pod network, ready to be run by a <see cref="NodeAgentHost"/>.
-/// Register them with <see cref="DockerRuntimeServiceCollectionExtensions.AddDockerRuntime"/>, or connect with
+/// Register them with <see cref="DockerRuntimeServiceCollectionExtensions.AddDockerRuntime(Microsoft.Extensions.DependencyInjection.IServiceCollection, Action{DockerRuntimeOptions})"/>, or connect with
 /// <see cref="ConnectAsync"/> and pass <see cref="Registrations"/> to a host yourself.
 /// </summary>
 /// <example>

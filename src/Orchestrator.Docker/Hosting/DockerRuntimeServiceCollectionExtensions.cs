@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Orchestrator.Hosting;
 using Orchestrator.NodeAgent;
 
 namespace Orchestrator.Docker.Hosting;
@@ -18,7 +19,7 @@ public static class DockerRuntimeServiceCollectionExtensions
     /// </summary>
     /// <example>
     /// <code>
-    /// services.AddInMemoryObjectStore();
+    /// services.AddSingleton&lt;IObjectStore&gt;(new InMemoryObjectStore());
     /// services.AddDockerRuntime(o =>
     /// {
     ///     o.ClusterId = "shop-dev";
@@ -37,6 +38,22 @@ public static class DockerRuntimeServiceCollectionExtensions
         services.TryAddSingleton(sp => sp.GetRequiredKeyedService<DockerNodes>(key));
         services.AddNodeAgent(sp => sp.GetRequiredKeyedService<DockerNodes>(key).Registrations);
         return services;
+    }
+
+    /// <summary>
+    /// Runs the orchestrator's pods on Docker: one node per engine of <see cref="DockerRuntimeOptions.Hosts"/> (the local
+    /// engine when the list is empty). See <see cref="AddDockerRuntime(IServiceCollection, Action{DockerRuntimeOptions}?)"/>.
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// builder.Services.AddOrchestrator().AddDockerRuntime(o => o.ClusterId = "shop-dev");
+    /// </code>
+    /// </example>
+    public static OrchestratorBuilder AddDockerRuntime(this OrchestratorBuilder builder, Action<DockerRuntimeOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddDockerRuntime(configure);
+        return builder;
     }
 
     private static DockerNodes Connect(IServiceProvider services, DockerRuntimeOptions options)

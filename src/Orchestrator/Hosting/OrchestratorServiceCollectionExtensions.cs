@@ -105,15 +105,18 @@ public static class OrchestratorServiceCollectionExtensions
         services.AddReplicaSetController();
         services.AddReplicationControllerController();
         services.AddDeploymentController();
-        // TODO(H): StatefulSet, DaemonSet, Job, CronJob and PersistentVolume binder controllers once their
-        // registration extensions exist (helper W2).
+        services.AddStatefulSetController();
+        services.AddDaemonSetController();
+        services.AddJobController();
+        services.AddCronJobController();
+        services.AddPersistentVolumeBinder();
 
         services.TryAddSingleton<IOrchestratorClient>(sp => new OrchestratorClient(
             sp.GetRequiredService<IObjectStore>(),
             new ServiceProviderNodeRuntimes(sp),
             sp.GetRequiredService<IOptions<OrchestratorOptions>>().Value.Client,
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetService<ILoggerFactory>()?.CreateLogger("Orchestrator.Client")));
+            sp.GetService<ILoggerFactory>()));
         services.AddHealthChecks().AddCheck<OrchestratorHealthCheck>(OrchestratorHealthCheck.Name, tags: [OrchestratorHealthCheck.Name]);
     }
 

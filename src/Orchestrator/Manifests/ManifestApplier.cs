@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Orchestrator.Api;
+using Orchestrator.Api.Defaulting;
 using Orchestrator.Api.Errors;
 using Orchestrator.Store;
 
@@ -134,7 +135,8 @@ public sealed class ManifestApplier
             return new ApplyResult(created, ApplyAction.Created);
         }
 
-        var merged = ThreeWayMerge(existing, manifestJson, lastApplied, kind);
+        // Compare in the form the store keeps: with the API server's defaults filled in.
+        var merged = ObjectDefaulter.ApplyDefaults(ThreeWayMerge(existing, manifestJson, lastApplied, kind));
         if (existing.DesiredStateEquals(merged) && SameMetadata(existing.Metadata, merged.Metadata))
             return new ApplyResult(existing, ApplyAction.Unchanged);
 

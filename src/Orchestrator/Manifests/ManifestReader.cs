@@ -19,7 +19,7 @@ namespace Orchestrator.Manifests;
 /// foreach (var doc in documents) Console.WriteLine($"{doc.Object.Kind}/{doc.Object.Metadata.Name}");
 /// </code>
 /// </example>
-public static class ManifestReader
+public static partial class ManifestReader
 {
     /// <summary>Reads every object in <paramref name="text"/>.</summary>
     /// <param name="text">YAML or JSON; several YAML documents are separated by <c>---</c>.</param>
@@ -193,13 +193,27 @@ public static class ManifestReader
 
     private static string DescribeJsonError(Exception e)
     {
-        var message = e is JsonException && e.InnerException is { } inner ? inner.Message : e.Message;
+        var message = e.Message;
         // System.Text.Json appends "Path: $.x | LineNumber: ..."; the location is reported separately.
         var cut = message.IndexOf(" Path: ", StringComparison.Ordinal);
-        message = cut > 0 ? message[..cut] : message;
-        return message.Replace("System.Int32", "an integer").Replace("System.Int64", "an integer").Replace("System.Boolean", "a boolean")
-            .Replace("System.String", "a string").Replace("System.Double", "a number");
+        message = (cut > 0 ? message[..cut] : message).TrimEnd('.', ' ');
+        var converted = ConversionFailure().Match(message);
+        return converted.Success ? $"invalid value: expected {FriendlyTypeName(converted.Groups[1].Value)}" : message;
     }
+
+    private static string FriendlyTypeName(string clrType) => clrType switch
+    {
+        "System.Int32" or "System.Int64" or "System.Nullable`1[System.Int32]" or "System.Nullable`1[System.Int64]" => "an integer",
+        "System.Boolean" or "System.Nullable`1[System.Boolean]" => "a boolean (true or false)",
+        "System.String" => "a string",
+        "System.Double" => "a number",
+        _ when clrType.Contains("IReadOnlyList", StringComparison.Ordinal) => "a list",
+        _ when clrType.Contains("IReadOnlyDictionary", StringComparison.Ordinal) => "a map",
+        _ => "an object",
+    };
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"could not be converted to (\S+)")]
+    private static partial System.Text.RegularExpressions.Regex ConversionFailure();
 
     private static string Describe(YamlException e)
     {

@@ -20,6 +20,10 @@ public sealed class PodInfo
         Key = Namespace.Length == 0 ? Name : Namespace + "/" + Name;
         Priority = pod.Spec.Priority ?? 0;
         Requests = PodRequests.Compute(pod.Spec);
+        RequestedMilliCpu = Requests.MilliCpu;
+        RequestedMemory = Requests.Memory;
+        RequestedEphemeral = Requests.EphemeralStorage;
+        RequestsScalars = Requests.Scalars.Count > 0;
         var nonZero = PodRequests.Compute(pod.Spec, nonZeroDefaults: true);
         NonZeroMilliCpu = nonZero.MilliCpu;
         NonZeroMemory = nonZero.Memory;
@@ -56,6 +60,10 @@ public sealed class PodInfo
         Key = source.Key;
         Priority = pod.Spec.Priority ?? 0;
         Requests = source.Requests;
+        RequestedMilliCpu = source.RequestedMilliCpu;
+        RequestedMemory = source.RequestedMemory;
+        RequestedEphemeral = source.RequestedEphemeral;
+        RequestsScalars = source.RequestsScalars;
         NonZeroMilliCpu = source.NonZeroMilliCpu;
         NonZeroMemory = source.NonZeroMemory;
         HostPorts = source.HostPorts;
@@ -118,6 +126,12 @@ public sealed class PodInfo
 
     /// <summary>What the pod requests, the amounts that must fit into a node's free allocatable resources.</summary>
     public ComputeResources Requests { get; }
+
+    /// <summary><see cref="Requests"/> CPU (millicores), memory and ephemeral storage, as fields for hot paths.</summary>
+    internal readonly long RequestedMilliCpu, RequestedMemory, RequestedEphemeral;
+
+    /// <summary>True when the pod requests an extended resource.</summary>
+    internal readonly bool RequestsScalars;
 
     /// <summary>The CPU request used for scoring: containers without a CPU request count 100m.</summary>
     public long NonZeroMilliCpu { get; }

@@ -50,7 +50,10 @@ internal sealed class SchedulerMetrics : IDisposable
     public void Bound(TimeSpan sinceFirstQueued, int attempts) =>
         _podSchedulingDuration.Record(sinceFirstQueued.TotalSeconds, new KeyValuePair<string, object?>("attempts", attempts));
 
-    /// <summary>Publishes the queue sizes for the pending-pods gauge.</summary>
+    /// <summary>
+    /// Publishes the queue sizes for the pending-pods gauge: <c>queue=queued</c> (waiting for an attempt, including back-off)
+    /// and <c>queue=unschedulable</c> (waiting for a cluster change).
+    /// </summary>
     public void SetPending(int queued, int unschedulable) => _pending = new PendingCounts(queued - unschedulable, unschedulable);
 
     public void Dispose()
@@ -61,9 +64,9 @@ internal sealed class SchedulerMetrics : IDisposable
     private IEnumerable<Measurement<int>> ObservePending()
     {
         var pending = _pending;
-        yield return new Measurement<int>(pending.Active, new KeyValuePair<string, object?>("queue", "active"));
+        yield return new Measurement<int>(pending.Queued, new KeyValuePair<string, object?>("queue", "queued"));
         yield return new Measurement<int>(pending.Unschedulable, new KeyValuePair<string, object?>("queue", "unschedulable"));
     }
 
-    private sealed record PendingCounts(int Active, int Unschedulable);
+    private sealed record PendingCounts(int Queued, int Unschedulable);
 }

@@ -19,14 +19,8 @@ internal sealed class SchedulingQueue(SchedulerOptions options, TimeProvider tim
     /// <summary>The number of pods waiting in any part of the queue.</summary>
     public int Count => _entries.Count;
 
-    /// <summary>The number of pods in the active queue.</summary>
-    public int ActiveCount => _entries.Values.Count(e => e.State == EntryState.Active);
-
     /// <summary>The number of unschedulable pods.</summary>
     public int UnschedulableCount => _unschedulable.Count;
-
-    /// <summary>True when <paramref name="podKey"/> waits in any part of the queue.</summary>
-    public bool Contains(string podKey) => _entries.ContainsKey(podKey);
 
     /// <summary>
     /// Adds a new pending pod to the active queue, or refreshes the pod object of one already queued. An unschedulable

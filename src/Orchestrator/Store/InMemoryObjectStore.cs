@@ -129,14 +129,14 @@ public sealed class InMemoryObjectStore : IObjectStore, IDisposable
             long? remaining = null;
             if (limit > 0 && count > limit)
             {
-                Sorting.SmallestSorted(entries, limit, new SnapshotEntry.ByKey());
+                Sorting.SmallestSorted(entries, limit);
                 count = limit;
                 next = new ContinueToken(snapshot.ResourceVersion, entries[limit - 1].Key).Encode();
                 remaining = entries.Length - limit;
             }
             else
             {
-                entries.Sort(new SnapshotEntry.ByKey());
+                entries.Sort();
             }
             // An array of the kind's own type, so typed callers can use it without copying.
             var items = (KubernetesObject[])Array.CreateInstance(kind.ClrType, count);
@@ -237,12 +237,16 @@ public sealed class InMemoryObjectStore : IObjectStore, IDisposable
         }
         var generate = string.IsNullOrEmpty(meta.Name) && !string.IsNullOrEmpty(meta.GenerateName);
         var ns = kind.Namespaced ? meta.Namespace ?? "" : "";
+        var name = generate ? GenerateName(store, ns, meta.GenerateName!) : meta.Name;
+        // Objects of one namespace share its name's string instance: less memory, and faster sorting of lists.
+        if (ns.Length > 0) ns = EnsureNamespaceAcceptsContent(store, ns, name ?? "");
         var prepared = ObjectLifecycle.PrepareForCreate(ObjectDefaulter.ApplyDefaults(obj));
         prepared = prepared with
         {
             Metadata = prepared.Metadata with
             {
-                Name = generate ? GenerateName(store, ns, meta.GenerateName!) : meta.Name,
+                Name = name,
+                Namespace = ns.Length > 0 ? ns : prepared.Metadata.Namespace,
                 Uid = Guid.NewGuid().ToString(),
                 CreationTimestamp = Now(),
                 Generation = 1,
@@ -251,7 +255,6 @@ public sealed class InMemoryObjectStore : IObjectStore, IDisposable
             },
         };
         ObjectValidator.EnsureValid(prepared);
-        if (kind.Namespaced) EnsureNamespaceAcceptsContent(store, ns, prepared.Metadata.Name!);
 
         for (var attempt = 1; ; attempt++)
         {
@@ -320,6 +323,7 @@ public sealed class InMemoryObjectStore : IObjectStore, IDisposable
                     {
                         Metadata = im with
                         {
+                            Namespace = sm.Namespace,
                             Uid = sm.Uid,
                             CreationTimestamp = sm.CreationTimestamp,
                             DeletionTimestamp = sm.DeletionTimestamp,
@@ -432,7 +436,8 @@ public sealed class InMemoryObjectStore : IObjectStore, IDisposable
     private static ObjectKey KeyFor(ResourceKind kind, string? @namespace, string name) =>
         new(kind.Namespaced ? @namespace ?? "" : "", name);
 
-    private void EnsureNamespaceAcceptsContent(KindStore store, string ns, string name)
+    /// <summary>Checks that <paramref name="ns"/> exists and is not terminating; returns its name's stored string instance.</summary>
+    private string EnsureNamespaceAcceptsContent(KindStore store, string ns, string name)
     {
         if (_namespaces.Find(new ObjectKey("", ns))?.Current is not Namespace target) throw new NotFoundException("namespaces", null, ns);
         if (ObjectLifecycle.IsTerminating(target))
@@ -440,6 +445,7 @@ public sealed class InMemoryObjectStore : IObjectStore, IDisposable
             throw new ForbiddenException(
                 $"{store.QualifiedResource} \"{name}\" is forbidden: unable to create new content in namespace {ns} because it is being terminated");
         }
+        return target.Metadata.Name ?? ns;
     }
 
     private string GenerateName(KindStore store, string ns, string prefix)

@@ -73,10 +73,12 @@ internal sealed class KindIndex
 
     /// <summary>
     /// The slots that can match <paramref name="filter"/>, from its most selective indexed equality term; null when no
-    /// index applies (scan everything). The caller still evaluates the whole filter on each candidate.
+    /// index applies (scan everything). <paramref name="allMatch"/> is true when that term is the whole filter, so every
+    /// candidate matches; otherwise the caller evaluates the filter on each candidate.
     /// </summary>
-    public ObjectSlot[]? Candidates(WatchFilter filter)
+    public ObjectSlot[]? Candidates(WatchFilter filter, out bool allMatch)
     {
+        allMatch = false;
         var found = false;
         object? best = null;
         var bestCount = int.MaxValue;
@@ -105,6 +107,7 @@ internal sealed class KindIndex
             else if (field == "metadata.namespace" && _byNamespace is not null) Consider(_byNamespace, value);
         }
         if (!found) return null;
+        allMatch = filter.TermCount == 1;
         return best switch
         {
             ObjectSlot slot => [slot],

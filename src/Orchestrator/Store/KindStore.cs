@@ -24,6 +24,7 @@ internal sealed class KindStore
 {
     private readonly ConcurrentDictionary<ObjectKey, ObjectSlot> _slots = new();
     private readonly KindIndex _index;
+    private readonly KeyOrder _order = new();
     private readonly ResourceVersionClock _clock;
     private readonly Func<KubernetesObject, object?>? _spec;
     private readonly Func<KubernetesObject, object?>? _status;
@@ -65,6 +66,7 @@ internal sealed class KindStore
         var slot = new ObjectSlot(key, obj);
         _slots[key] = slot;
         _index.Add(slot, obj);
+        _order.Inserted();
         History.Append(resourceVersion, WatchEventType.Added, obj, null);
     }
 
@@ -127,14 +129,17 @@ internal sealed class KindStore
     private bool TryReadSnapshot(WatchFilter filter, long? at, ObjectKey? after, bool exclusive, out KindSnapshot snapshot)
     {
         snapshot = default;
+        if (_order.NeedsRebuild(_slots.Count)) _order.Rebuild(_slots.Select(static pair => pair.Value));
+        var epoch = _order.Epoch;
         ObjectSlot[]? candidates;
+        bool allMatch;
         long start, now;
         if (!exclusive) Gate.Enter();
         try
         {
             now = _clock.Current;
             start = History.Published;
-            candidates = _index.Candidates(filter);
+            candidates = _index.Candidates(filter, out allMatch);
         }
         finally
         {
@@ -147,11 +152,11 @@ internal sealed class KindStore
         var buffer = new EntryBuffer(candidates?.Length ?? _slots.Count + 64);
         if (candidates is not null)
         {
-            foreach (var slot in candidates) buffer.Add(slot.Key, slot.Current);
+            foreach (var slot in candidates) buffer.Add(slot.Key, slot.Current, KeyOrder.RankOf(slot, epoch));
         }
         else
         {
-            foreach (var pair in _slots) buffer.Add(pair.Key, pair.Value.Current);
+            foreach (var pair in _slots) buffer.Add(pair.Key, pair.Value.Current, KeyOrder.RankOf(pair.Value, epoch));
         }
 
         // Any write whose new state was read above has published before this lock is acquired.
@@ -191,7 +196,8 @@ internal sealed class KindStore
             var entry = entries[i];
             if (states is not null && states.ContainsKey(entry.Key)) continue;
             if (after is { } afterKey && SnapshotEntry.Compare(entry.Key, afterKey) <= 0) continue;
-            if (!filter.Matches(entry.Object)) continue;
+            // Candidates of an index term that is the whole filter match unless they changed since (then they are in states).
+            if (!allMatch && !filter.Matches(entry.Object)) continue;
             entries[kept++] = entry;
         }
         buffer.Truncate(kept);
@@ -201,7 +207,7 @@ internal sealed class KindStore
             {
                 if (obj is null) continue;
                 if (after is { } afterKey && SnapshotEntry.Compare(key, afterKey) <= 0) continue;
-                if (filter.Matches(obj)) buffer.Add(key, obj);
+                if (filter.Matches(obj)) buffer.Add(key, obj, -1);
             }
         }
         snapshot = new KindSnapshot(buffer.Entries, buffer.Count, target, start);
@@ -238,7 +244,7 @@ internal sealed class KindStore
         public SnapshotEntry[] Entries = ArrayPool<SnapshotEntry>.Shared.Rent(Math.Max(16, capacity));
         public int Count;
 
-        public void Add(ObjectKey key, KubernetesObject obj)
+        public void Add(ObjectKey key, KubernetesObject obj, long rank)
         {
             if (Count == Entries.Length)
             {
@@ -247,7 +253,7 @@ internal sealed class KindStore
                 ArrayPool<SnapshotEntry>.Shared.Return(Entries, clearArray: true);
                 Entries = grown;
             }
-            Entries[Count++] = new SnapshotEntry(key, obj);
+            Entries[Count++] = new SnapshotEntry(key, obj, rank);
         }
 
         public void Truncate(int count)
@@ -260,20 +266,25 @@ internal sealed class KindStore
     }
 }
 
-/// <summary>One object of a snapshot with its key, sortable by namespace then name.</summary>
-internal readonly record struct SnapshotEntry(ObjectKey Key, KubernetesObject Object)
+/// <summary>
+/// One object of a snapshot with its key and the key's rank (see <see cref="KeyOrder"/>; -1 when unranked), ordered by
+/// namespace then name (ordinal), as etcd orders keys.
+/// </summary>
+/// <remarks>
+/// Two ranked entries compare by rank, others by key; ranks follow key order, so both give the same total order.
+/// Implements <see cref="IComparable{T}"/> so that <see cref="MemoryExtensions.Sort{T}(Span{T})"/> compares inline (a
+/// comparer argument would make every comparison a delegate call).
+/// </remarks>
+internal readonly record struct SnapshotEntry(ObjectKey Key, KubernetesObject Object, long Rank) : IComparable<SnapshotEntry>
 {
     public static int Compare(ObjectKey a, ObjectKey b)
     {
-        var c = string.CompareOrdinal(a.Namespace, b.Namespace);
+        // Keys of one namespace usually share the namespace's string instance (see InMemoryObjectStore.Create).
+        var c = ReferenceEquals(a.Namespace, b.Namespace) ? 0 : string.CompareOrdinal(a.Namespace, b.Namespace);
         return c != 0 ? c : string.CompareOrdinal(a.Name, b.Name);
     }
 
-    /// <summary>Orders entries by namespace, then name (ordinal), as etcd orders keys.</summary>
-    public readonly struct ByKey : IComparer<SnapshotEntry>
-    {
-        public int Compare(SnapshotEntry x, SnapshotEntry y) => SnapshotEntry.Compare(x.Key, y.Key);
-    }
+    public int CompareTo(SnapshotEntry other) => (Rank | other.Rank) >= 0 ? Rank.CompareTo(other.Rank) : Compare(Key, other.Key);
 }
 
 /// <summary>

@@ -10,6 +10,7 @@ namespace Orchestrator.Store;
 internal sealed class ObjectSlot(ObjectKey key, KubernetesObject current)
 {
     private KubernetesObject _current = current;
+    private long _rankStamp;
 
     /// <summary>The object's namespace (empty when cluster-scoped) and name.</summary>
     public ObjectKey Key { get; } = key;
@@ -23,4 +24,11 @@ internal sealed class ObjectSlot(ObjectKey key, KubernetesObject current)
 
     /// <summary>True once the object was removed; a writer holding a stale slot must look the key up again.</summary>
     public bool Removed { get; set; }
+
+    /// <summary>The key's rank in list order and the epoch of that rank (see <see cref="KeyOrder"/>); 0 when unranked.</summary>
+    public long RankStamp
+    {
+        get => Volatile.Read(ref _rankStamp);
+        set => Volatile.Write(ref _rankStamp, value);
+    }
 }

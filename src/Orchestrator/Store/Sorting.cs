@@ -6,26 +6,26 @@ internal static class Sorting
     /// <summary>
     /// Moves the <paramref name="count"/> smallest elements of <paramref name="span"/> to its start, sorted; the rest is
     /// left in no particular order. O(n) selection (quickselect) plus O(count log count), instead of sorting everything
-    /// for every page of a large list. Elements must be distinct under <paramref name="comparer"/>.
+    /// for every page of a large list. Elements must be distinct.
     /// </summary>
-    public static void SmallestSorted<T, TComparer>(Span<T> span, int count, TComparer comparer) where TComparer : IComparer<T>
+    public static void SmallestSorted<T>(Span<T> span, int count) where T : IComparable<T>
     {
         if (count <= 0) return;
         if (count * 4 >= span.Length)
         {
-            span.Sort(comparer);
+            span.Sort();
             return;
         }
         var target = count - 1;
         int lo = 0, hi = span.Length - 1;
         while (lo < hi)
         {
-            var pivot = MedianOfThree(span, lo, lo + ((hi - lo) >> 1), hi, comparer);
+            var pivot = MedianOfThree(span[lo], span[lo + ((hi - lo) >> 1)], span[hi]);
             int i = lo, j = hi;
             while (i <= j)
             {
-                while (comparer.Compare(span[i], pivot) < 0) i++;
-                while (comparer.Compare(span[j], pivot) > 0) j--;
+                while (span[i].CompareTo(pivot) < 0) i++;
+                while (span[j].CompareTo(pivot) > 0) j--;
                 if (i <= j)
                 {
                     (span[i], span[j]) = (span[j], span[i]);
@@ -38,14 +38,13 @@ internal static class Sorting
             else if (target >= i) lo = i;
             else break;
         }
-        span[..count].Sort(comparer);
+        span[..count].Sort();
     }
 
-    private static T MedianOfThree<T, TComparer>(Span<T> span, int a, int b, int c, TComparer comparer) where TComparer : IComparer<T>
+    private static T MedianOfThree<T>(T x, T y, T z) where T : IComparable<T>
     {
-        T x = span[a], y = span[b], z = span[c];
-        if (comparer.Compare(x, y) > 0) (x, y) = (y, x);
-        if (comparer.Compare(y, z) > 0) y = z;
-        return comparer.Compare(x, y) > 0 ? x : y;
+        if (x.CompareTo(y) > 0) (x, y) = (y, x);
+        if (y.CompareTo(z) > 0) y = z;
+        return x.CompareTo(y) > 0 ? x : y;
     }
 }

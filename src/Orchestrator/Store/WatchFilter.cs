@@ -13,7 +13,11 @@ internal sealed class WatchFilter
         Labels = labels;
         Fields = fields;
         IsEverything = ns is null && labels.IsEverything && fields.IsEverything;
+        TermCount = (ns is null ? 0 : 1) + labels.Requirements.Count + fields.Requirements.Count;
     }
+
+    /// <summary>The number of conditions: the namespace, each label requirement and each field term.</summary>
+    public int TermCount { get; }
 
     /// <summary>Only objects in this namespace; null for all.</summary>
     public string? Namespace { get; }

@@ -143,7 +143,7 @@ internal sealed class WatchSubscription : IDisposable
             _cursor = snapshot.NextSequence;
             _lastResourceVersion = snapshot.ResourceVersion;
             var entries = snapshot.Entries.AsSpan(0, snapshot.Count);
-            entries.Sort(new SnapshotEntry.ByKey());
+            entries.Sort();
             foreach (var entry in entries)
             {
                 if (Stopped || !Emit(new WatchEvent<KubernetesObject>(WatchEventType.Added, entry.Object))) return false;

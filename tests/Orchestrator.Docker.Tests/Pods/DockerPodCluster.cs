@@ -77,11 +77,13 @@ internal sealed class DockerPodCluster : IAsyncDisposable
 
     /// <summary>
     /// Stops the agents and drops the engine connections, as when the orchestrator's process ends (containers keep
-    /// running), then connects and starts again with the same store: the new agents adopt what runs.
+    /// running), optionally force-deletes a pod meanwhile, then connects and starts again with the same store: the new
+    /// agents adopt what runs and remove what belongs to pods that are gone.
     /// </summary>
-    public async Task RestartAsync()
+    public async Task RestartAsync(string? deleteWhileDown = null)
     {
         await StopNodesAsync();
+        if (deleteWhileDown is not null) await DeleteAsync(deleteWhileDown, gracePeriodSeconds: 0);
         await StartNodesAsync();
     }
 

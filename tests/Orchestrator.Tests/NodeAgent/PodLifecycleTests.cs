@@ -180,4 +180,37 @@ public sealed class PodLifecycleTests
 
         Assert.That(done.Status!.Phase, Is.EqualTo(PodPhase.Failed));
     }
+
+    [Test]
+    public async Task Sync_NothingChanged_DoesNotWriteStatusAgain()
+    {
+        await using var cluster = await StartAsync();
+        await cluster.CreateAsync(NewPod("quiet"));
+        var ready = await cluster.WaitForPodAsync("quiet", p => p.IsReady(), "ready");
+        var syncs = cluster.Host.CompletedSyncs;
+
+        await cluster.AdvanceAsync(cluster.Options.ResyncInterval);
+        await WaitUntilAsync(() => cluster.Host.CompletedSyncs > syncs, "a resync");
+        await cluster.SettleAsync();
+
+        Assert.That(cluster.Get("quiet")!.Metadata.ResourceVersion, Is.EqualTo(ready.Metadata.ResourceVersion));
+    }
+
+    [Test]
+    public async Task Sync_ImageChanged_ReplacesTheContainer()
+    {
+        await using var cluster = await StartAsync();
+        await cluster.CreateAsync(NewPod("web"));
+        var ready = await cluster.WaitForPodAsync("web", p => p.IsReady(), "ready");
+        var oldId = cluster.ContainerId("web");
+
+        var spec = ready.Spec with { Containers = [NewContainer(image: "busybox:1.37")] };
+        await cluster.Store.UpdateAsync(ready with { Spec = spec });
+        var updated = await cluster.WaitForPodAsync("web", p => App(p).Image == "busybox:1.37" && App(p).State.Running is not null, "running the new image");
+
+        Assert.That(App(updated).RestartCount, Is.EqualTo(1));
+        Assert.That(cluster.ContainerId("web"), Is.Not.EqualTo(oldId));
+        Assert.That(cluster.Runtime.GetContainerConfig(cluster.ContainerId("web"))!.Image, Is.EqualTo("busybox:1.37"));
+        await cluster.WaitForEventAsync("web", "Killing");
+    }
 }

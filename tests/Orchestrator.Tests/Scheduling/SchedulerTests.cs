@@ -1,4 +1,7 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using Orchestrator.Api;
+using Orchestrator.Scheduling;
 using static Orchestrator.Tests.Scheduling.SchedulingTestData;
 
 namespace Orchestrator.Tests.Scheduling;
@@ -141,6 +144,34 @@ public sealed class SchedulerTests
 
         var second = await cluster.WaitForPodAsync("second", p => p.Spec.NodeName is not null, tick: OneSecond);
         Assert.That(second.Spec.NodeName, Is.EqualTo("node-1"));
+    }
+
+    [Test]
+    public async Task Scheduler_Attempts_CountedByResult()
+    {
+        var results = new ConcurrentQueue<string>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == SchedulerMetrics.MeterName && instrument.Name == "orchestrator.scheduler.attempts") l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "result") results.Enqueue((string)tag.Value!);
+            }
+        });
+        listener.Start();
+        await using var cluster = await SchedulerHarness.StartAsync();
+        await cluster.CreateAsync(Node("node-1", cpu: "1"));
+
+        await cluster.CreateAsync(Pod("fits", cpu: "500m"));
+        await cluster.CreateAsync(Pod("too-big", cpu: "2"));
+        await cluster.WaitForPodAsync("fits", p => p.Spec.NodeName is not null);
+        await cluster.WaitForUnschedulableAsync("too-big");
+
+        Assert.That(results, Is.SupersetOf(new[] { "scheduled", "unschedulable" }));
     }
 
     private static async Task<string> WaitForAnyBoundAsync(SchedulerHarness cluster, IEnumerable<string> names)

@@ -104,13 +104,17 @@ internal sealed class TestCluster : IAsyncDisposable
     }
 
     /// <summary>Polls <paramref name="condition"/> until it holds; fails the test after <paramref name="timeout"/> (or when <paramref name="ct"/> ends).</summary>
-    public async Task UntilAsync(Func<bool> condition, string because, CancellationToken ct, TimeSpan? timeout = null)
+    public Task UntilAsync(Func<bool> condition, string because, CancellationToken ct, TimeSpan? timeout = null) =>
+        UntilAsync(condition, because, () => null, ct, timeout);
+
+    /// <summary>Like <see cref="UntilAsync(Func{bool}, string, CancellationToken, TimeSpan?)"/>; on failure adds what <paramref name="describe"/> reports about the last state.</summary>
+    public async Task UntilAsync(Func<bool> condition, string because, Func<string?> describe, CancellationToken ct, TimeSpan? timeout = null)
     {
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
         limit.CancelAfter(timeout ?? DefaultTimeout);
         while (!condition())
         {
-            if (limit.IsCancellationRequested) Assert.Fail($"Timed out waiting until {because}.");
+            if (limit.IsCancellationRequested) Assert.Fail($"Timed out waiting until {because}. {describe()}");
             await Task.Delay(5, CancellationToken.None);
         }
     }

@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Globalization;
+using System.Runtime.ExceptionServices;
 using Orchestrator.Api;
 using Orchestrator.Api.Errors;
 using Orchestrator.Api.Selectors;
@@ -47,7 +49,7 @@ internal sealed partial class JobReconciler
             JobLog.BackingOff(_logger, wait);
             return wait;
         }
-        for (var i = active; i < wantActive; i++) await CreatePodAsync(key, state, index: null, cancellationToken).ConfigureAwait(false);
+        await CreatePodsAsync(key, state, Enumerable.Repeat<int?>(null, wantActive - active), cancellationToken).ConfigureAwait(false);
         return null;
     }
 
@@ -80,8 +82,9 @@ internal sealed partial class JobReconciler
         }
         var missing = Enumerable.Range(0, completions)
             .Where(i => !state.Completed.Contains(i) && !running.ContainsKey(i) && !held.Contains(i))
-            .Take(wantActive - active);
-        foreach (var index in missing) await CreatePodAsync(key, state, index, cancellationToken).ConfigureAwait(false);
+            .Take(wantActive - active)
+            .Select(i => (int?)i);
+        await CreatePodsAsync(key, state, missing, cancellationToken).ConfigureAwait(false);
         return null;
     }
 
@@ -92,23 +95,29 @@ internal sealed partial class JobReconciler
         .ThenBy(p => p.IsReady() ? 1 : 0)
         .ThenByDescending(p => p.Metadata.CreationTimestamp);
 
-    private async Task CreatePodAsync(ObjectKey key, JobState state, int? index, CancellationToken cancellationToken)
+    /// <summary>
+    /// Creates one pod per entry of <paramref name="indexes"/> (null for a NonIndexed Job) in slow-start batches (1, 2, 4,
+    /// …), so a create that keeps failing is tried only a few times; throws the first failure after recording the rest.
+    /// </summary>
+    private async Task CreatePodsAsync(ObjectKey key, JobState state, IEnumerable<int?> indexes, CancellationToken cancellationToken)
     {
         var job = state.Job;
-        var pod = NewPod(job, index);
-        Pod created;
-        try
+        var queue = new ConcurrentQueue<int?>(indexes);
+        var (created, error) = await SlowStart.RunAsync(queue.Count, 1, async ct =>
         {
-            created = await _store.CreateAsync<Pod>(pod, cancellationToken).ConfigureAwait(false);
-        }
-        catch (ApiException e)
+            queue.TryDequeue(out var index);
+            var pod = await _store.CreateAsync<Pod>(NewPod(job, index), ct).ConfigureAwait(false);
+            _expectations.Created(key, pod);
+            return pod;
+        }, cancellationToken).ConfigureAwait(false);
+        foreach (var pod in created)
         {
-            _events.Warning(job, "FailedCreate", $"Error creating: {e.Message}");
-            throw;
+            state.Active.Add(pod);
+            _events.Normal(job, "SuccessfulCreate", $"Created pod: {pod.Metadata.Name}");
         }
-        _expectations.Created(key, created);
-        state.Active.Add(created);
-        _events.Normal(job, "SuccessfulCreate", $"Created pod: {created.Metadata.Name}");
+        if (error is null) return;
+        _events.Warning(job, "FailedCreate", $"Error creating: {error.Message}");
+        ExceptionDispatchInfo.Throw(error);
     }
 
     /// <summary>

@@ -25,11 +25,10 @@ internal sealed class RevisionHistory(IObjectStore store, ILister<ControllerRevi
     /// <param name="template">Its current pod template.</param>
     /// <param name="owned">Its revisions, oldest first (<see cref="Owned"/>).</param>
     /// <param name="collisionCount">Its <c>status.collisionCount</c>.</param>
-    /// <param name="extraLabels">Labels added to a new revision besides the template's.</param>
     /// <param name="cancellationToken">Cancels the writes.</param>
     /// <returns>The revision and the collision count to write back to the owner's status.</returns>
     public async Task<(ControllerRevision Revision, int? CollisionCount)> EnsureAsync(KubernetesObject owner, PodTemplateSpec template,
-        IReadOnlyList<ControllerRevision> owned, int? collisionCount, IReadOnlyDictionary<string, string>? extraLabels, CancellationToken cancellationToken)
+        IReadOnlyList<ControllerRevision> owned, int? collisionCount, CancellationToken cancellationToken)
     {
         var data = TemplateRevisions.DataOf(template);
         var next = owned.Count == 0 ? 1 : owned[^1].Revision + 1;
@@ -45,7 +44,7 @@ internal sealed class RevisionHistory(IObjectStore store, ILister<ControllerRevi
         var count = collisionCount;
         while (true)
         {
-            var revision = TemplateRevisions.New(owner, template, data, next, count, extraLabels);
+            var revision = TemplateRevisions.New(owner, template, data, next, count);
             try
             {
                 var created = await store.CreateAsync<ControllerRevision>(revision, cancellationToken).ConfigureAwait(false);

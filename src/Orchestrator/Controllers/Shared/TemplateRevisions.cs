@@ -74,15 +74,16 @@ internal static class TemplateRevisions
         revision.Data is { } own && own.GetRawText() == data.GetRawText();
 
     /// <summary>
-    /// A new revision of <paramref name="owner"/> named <c>&lt;owner&gt;-&lt;hash&gt;</c>, with the template's labels plus
-    /// <see cref="HashLabel"/> (and <paramref name="extraLabels"/>), a controller reference to the owner, and the given number.
+    /// A new revision of <paramref name="owner"/> named <c>&lt;owner&gt;-&lt;hash&gt;</c>, with the template's labels plus the
+    /// hash as <see cref="HashLabel"/> (as StatefulSet revisions have it) and <c>controller-revision-hash</c> (as DaemonSet
+    /// revisions have it), a controller reference to the owner, and the given number.
     /// </summary>
-    public static ControllerRevision New(KubernetesObject owner, PodTemplateSpec template, JsonElement data, long revision, int? collisionCount,
-        IReadOnlyDictionary<string, string>? extraLabels = null)
+    public static ControllerRevision New(KubernetesObject owner, PodTemplateSpec template, JsonElement data, long revision, int? collisionCount)
     {
         var hash = Hash(data, collisionCount);
-        var labels = template.Metadata.Labels.ToImmutableDictionary().SetItem(HashLabel, hash);
-        if (extraLabels is not null) labels = labels.SetItems(extraLabels);
+        var labels = template.Metadata.Labels.ToImmutableDictionary()
+            .SetItem(HashLabel, hash)
+            .SetItem(WellKnownLabels.ControllerRevisionHash, hash);
         return new ControllerRevision
         {
             Metadata = new ObjectMeta

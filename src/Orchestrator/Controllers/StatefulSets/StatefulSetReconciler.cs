@@ -80,7 +80,7 @@ internal sealed partial class StatefulSetReconciler : IReconciler
             .ClaimAsync(owned, orphans, p => StatefulSetPods.IsMemberOf(set, p), cancellationToken).ConfigureAwait(false);
 
         var revisions = _history.Owned(set);
-        var (update, collisionCount) = await _history.EnsureAsync(set, set.Spec.Template, revisions, set.Status?.CollisionCount, null, cancellationToken)
+        var (update, collisionCount) = await _history.EnsureAsync(set, set.Spec.Template, revisions, set.Status?.CollisionCount, cancellationToken)
             .ConfigureAwait(false);
         var current = revisions.FirstOrDefault(r => r.Metadata.Name == set.Status?.CurrentRevision) ?? update;
 

@@ -152,15 +152,15 @@ public sealed class DeploymentControllerTests
         // The new pods never become ready, so the rollout stalls at old 8 (10 - maxUnavailable) and new 5 (13 - 8).
         await SetTemplateAsync(cluster, "web", NeverReadyVersion("web", 2), ct);
         await cluster.UntilAsync(() =>
-            ReplicaSetsOf(cluster, d) is [var oldRs, var newRs] && oldRs.Spec.Replicas == 8 && newRs.Spec.Replicas == 5 &&
-            cluster.ActivePods(Ns, "app=web").Count == 13, "the rollout stalls at 8 old and 5 new", ct);
+            ReplicaSetsOf(cluster, d).Count == 2 && ReplicaSetOfVersion(cluster, d, 1).Spec.Replicas == 8 &&
+            ReplicaSetOfVersion(cluster, d, 2).Spec.Replicas == 5 && cluster.ActivePods(Ns, "app=web").Count == 13, "the rollout stalls at 8 old and 5 new", () => Describe(cluster, d), ct);
 
         await UpdateSpecAsync(cluster, "web", s => s with { Replicas = 20 }, ct);
 
         // 23 (20 + maxSurge) spread by the sizes at the last scaling (13): old 8 -> round(8*23/13) = 14, new 5 -> 9.
         await cluster.UntilAsync(() =>
-            ReplicaSetsOf(cluster, d) is [var oldRs, var newRs] && oldRs.Spec.Replicas == 14 && newRs.Spec.Replicas == 9,
-            "the ReplicaSets are 14 old and 9 new", ct);
+            ReplicaSetOfVersion(cluster, d, 1).Spec.Replicas == 14 && ReplicaSetOfVersion(cluster, d, 2).Spec.Replicas == 9,
+            "the ReplicaSets are 14 old and 9 new", () => Describe(cluster, d), ct);
         await cluster.UntilAsync(() => cluster.EventsFor(Ns, "web").Any(e => e.Message?.StartsWith("Scaled up replica set", StringComparison.Ordinal) == true &&
             e.Message.EndsWith("from 8 to 14", StringComparison.Ordinal)), "a proportional scaling event", ct);
     }
@@ -246,4 +246,8 @@ public sealed class DeploymentControllerTests
         Assert.That(ControllerOf(rs)?.Uid, Is.EqualTo(adopter.Metadata.Uid).And.Not.EqualTo(original.Metadata.Uid));
         Assert.That(cluster.ActivePods(Ns, "app=web").Select(p => p.Metadata.Uid), Is.EquivalentTo(pods), "the same pods keep running");
     }
+
+    private static string Describe(TestCluster cluster, Deployment d) =>
+        string.Join(", ", ReplicaSetsOf(cluster, d).Select(rs => $"{rs.Metadata.Name}: {rs.Spec.Replicas} wanted, {rs.Status?.ReadyReplicas} ready")) +
+        $"; {cluster.ActivePods(Ns, "app=web").Count} active pods";
 }

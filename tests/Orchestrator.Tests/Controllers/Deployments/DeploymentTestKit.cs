@@ -65,9 +65,9 @@ internal static class DeploymentTestKit
         return cluster.Get<Deployment>(Ns, name)!;
     }
 
-    /// <summary>The ReplicaSets the Deployment controls, oldest first.</summary>
+    /// <summary>The ReplicaSets the Deployment controls, oldest first (by version within a second).</summary>
     public static IReadOnlyList<ReplicaSet> ReplicaSetsOf(TestCluster cluster, Deployment d) =>
-        [.. cluster.List<ReplicaSet>(Ns).Where(rs => ControllerOf(rs)?.Uid == d.Metadata.Uid).OrderBy(rs => rs.Metadata.CreationTimestamp)];
+        [.. cluster.List<ReplicaSet>(Ns).Where(rs => ControllerOf(rs)?.Uid == d.Metadata.Uid).OrderBy(rs => rs.Metadata.CreationTimestamp).ThenBy(rs => VersionOf(rs.Spec.Template.Metadata))];
 
     /// <summary>The ReplicaSet of the template <see cref="Version"/> made for <paramref name="version"/>.</summary>
     public static ReplicaSet ReplicaSetOfVersion(TestCluster cluster, Deployment d, int version) =>

@@ -17,8 +17,10 @@ namespace Orchestrator.Scheduling.Plugins;
 /// required affinity terms, with weight 1) that match the incoming pod; scores are then mapped min-max to 0..100.
 /// </summary>
 /// <remarks>
-/// As in Kubernetes, the pre-filter step precomputes topology-domain → matching-pod counts once per pod, so filtering a
-/// node is a few dictionary lookups.
+/// As in Kubernetes, the pre-filter step gathers topology-domain → matching-pod counts once per pod, so filtering a node
+/// is a few dictionary lookups. Unlike Kubernetes, which scans every placed pod for each incoming pod, the counts come
+/// from the cache's <see cref="AffinityIndex"/>, maintained as pods come and go, so the pre-filter step costs about the
+/// same with 10 or 10,000 placed pods (terms with a label-based namespace selector are still counted by a scan).
 /// </remarks>
 internal sealed class InterPodAffinity : IPreFilterPlugin, IFilterPlugin, IPreScorePlugin, IScorePlugin
 {

@@ -17,12 +17,10 @@ internal sealed class NodeResourcesBalancedAllocation : IScorePlugin
     /// <summary>The score of <paramref name="node"/> for <paramref name="pod"/>, 0..100.</summary>
     public static long Compute(PodInfo pod, NodeInfo node)
     {
-        var request = pod.Requests;
-        if (request.MilliCpu == 0 && request.Memory == 0) return 0;
-        var allocatable = node.Allocatable;
-        if (allocatable.MilliCpu <= 0 || allocatable.Memory <= 0) return 0;
-        var cpu = Math.Min(1.0, (double)(node.Requested.MilliCpu + request.MilliCpu) / allocatable.MilliCpu);
-        var memory = Math.Min(1.0, (double)(node.Requested.Memory + request.Memory) / allocatable.Memory);
+        if (pod.RequestedMilliCpu == 0 && pod.RequestedMemory == 0) return 0;
+        if (node.AllocatableMilliCpu <= 0 || node.AllocatableMemory <= 0) return 0;
+        var cpu = Math.Min(1.0, (double)(node.RequestedMilliCpu + pod.RequestedMilliCpu) / node.AllocatableMilliCpu);
+        var memory = Math.Min(1.0, (double)(node.RequestedMemory + pod.RequestedMemory) / node.AllocatableMemory);
         var std = Math.Abs(cpu - memory) / 2;
         return (long)((1 - std) * IScorePlugin.MaxNodeScore);
     }

@@ -54,15 +54,10 @@ internal sealed class NodeResourcesFit : IFilterPlugin
     }
 
     // The allocation-free common path: pod count, CPU, memory and ephemeral storage fit and nothing else is requested.
-    private static bool FitsQuickly(PodInfo pod, NodeInfo node)
-    {
-        var allocatable = node.Allocatable;
-        var requested = node.Requested;
-        var request = pod.Requests;
-        return node.Pods.Count + 1 <= allocatable.Pods &&
-               (request.MilliCpu <= 0 || request.MilliCpu <= allocatable.MilliCpu - requested.MilliCpu) &&
-               (request.Memory <= 0 || request.Memory <= allocatable.Memory - requested.Memory) &&
-               (request.EphemeralStorage <= 0 || request.EphemeralStorage <= allocatable.EphemeralStorage - requested.EphemeralStorage) &&
-               request.Scalars.Count == 0;
-    }
+    private static bool FitsQuickly(PodInfo pod, NodeInfo node) =>
+        node.PodList.Count + 1 <= node.AllocatablePods &&
+        (pod.RequestedMilliCpu <= 0 || pod.RequestedMilliCpu <= node.AllocatableMilliCpu - node.RequestedMilliCpu) &&
+        (pod.RequestedMemory <= 0 || pod.RequestedMemory <= node.AllocatableMemory - node.RequestedMemory) &&
+        (pod.RequestedEphemeral <= 0 || pod.RequestedEphemeral <= node.AllocatableEphemeral - node.RequestedEphemeral) &&
+        !pod.RequestsScalars;
 }

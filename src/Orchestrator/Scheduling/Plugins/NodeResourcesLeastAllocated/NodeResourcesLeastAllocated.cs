@@ -18,15 +18,14 @@ internal sealed class NodeResourcesLeastAllocated : IScorePlugin
     public static long Compute(PodInfo pod, NodeInfo node)
     {
         long sum = 0, weights = 0;
-        var allocatable = node.Allocatable;
-        if (allocatable.MilliCpu > 0)
+        if (node.AllocatableMilliCpu > 0)
         {
-            sum += LeastRequested(node.NonZeroRequestedMilliCpu + pod.NonZeroMilliCpu, allocatable.MilliCpu);
+            sum += LeastRequested(node.NonZeroRequestedMilliCpu + pod.NonZeroMilliCpu, node.AllocatableMilliCpu);
             weights++;
         }
-        if (allocatable.Memory > 0)
+        if (node.AllocatableMemory > 0)
         {
-            sum += LeastRequested(node.NonZeroRequestedMemory + pod.NonZeroMemory, allocatable.Memory);
+            sum += LeastRequested(node.NonZeroRequestedMemory + pod.NonZeroMemory, node.AllocatableMemory);
             weights++;
         }
         return weights == 0 ? 0 : sum / weights;

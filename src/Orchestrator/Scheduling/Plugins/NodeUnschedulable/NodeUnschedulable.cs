@@ -23,5 +23,5 @@ internal sealed class NodeUnschedulable : IFilterPlugin
 
     /// <summary>True when the node is schedulable or the pod tolerates it being cordoned.</summary>
     public static bool Fits(PodInfo pod, NodeInfo node) =>
-        !node.Node.Spec.Unschedulable || TaintToleration.IsTolerated(UnschedulableTaint, pod.Tolerations);
+        !node.Unschedulable || TaintToleration.IsTolerated(UnschedulableTaint, pod.Tolerations);
 }

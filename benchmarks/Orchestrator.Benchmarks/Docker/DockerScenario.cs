@@ -1,0 +1,207 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.Logging.Abstractions;
+using Orchestrator.Api;
+using Orchestrator.Controllers;
+using Orchestrator.Docker.Engine;
+using Orchestrator.Docker.Hosting;
+using Orchestrator.Docker.Runtime;
+using Orchestrator.NodeAgent;
+using Orchestrator.Store;
+
+namespace Orchestrator.Benchmarks.Docker;
+
+/// <summary>
+/// Scenario <c>docker</c>: the cost of a Pod over a bare container on the local engine. Starts N single-container pods
+/// (busybox httpd with an HTTP readiness probe) through the node agent and the Docker runtime, timed from the first
+/// create to the last pod Ready; and N containers of the same image and command through raw parallel Engine API calls
+/// (create + start), timed until the last has started. Prints one JSON line with <c>pods_ready_s</c>,
+/// <c>raw_containers_started_s</c>, <c>ratio</c> (pods over raw; target ≤ 1.3) and <c>p50_pod_startup_ms</c>, plus the
+/// time until the raw containers answer HTTP (<c>raw_containers_serving_s</c>) for reference. Each round runs both;
+/// the figures are the medians of the rounds. Options: <c>--pods N</c> (20), <c>--rounds N</c> (3), <c>--image REF</c>
+/// (orchestrator-test/busybox:1.0, also the sandbox image, with a shell loop as the sandbox command).
+/// </summary>
+internal static class DockerScenario
+{
+    private static readonly string[] SandboxCommand = ["sh", "-c", "trap 'exit 0' TERM; while :; do sleep 3600 & wait; done"];
+    private static readonly string[] Httpd = ["httpd", "-f", "-p", "8080", "-h", "/var/www"];
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var count = Option(args, "--pods", 20);
+        var rounds = Option(args, "--rounds", 3);
+        var image = StringOption(args, "--image", "orchestrator-test/busybox:1.0");
+        var clusterId = "bench-" + Guid.NewGuid().ToString("N")[..8];
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "orchestrator-bench", clusterId);
+        var options = new DockerRuntimeOptions { ClusterId = clusterId, SandboxImage = image, DataDirectory = dataDirectory };
+        options.SandboxCommand.AddRange(SandboxCommand);
+        options.Hosts.Add(new DockerHostOptions { Name = "docker-1" });
+
+        using var setup = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await using var nodes = await DockerNodes.ConnectAsync(options, cancellationToken: setup.Token);
+        var client = nodes[0].Runtime.Client;
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var results = new List<(double Pods, double Raw, double RawServing, double P50)>();
+        try
+        {
+            await RawAsync(client, image, clusterId, 2, http, setup.Token); // warm the engine up
+            for (var round = 1; round <= rounds; round++)
+            {
+                var (raw, rawServing) = await RawAsync(client, image, clusterId, count, http, setup.Token);
+                var (pods, p50) = await PodsAsync(nodes, image, count, round);
+                await nodes.PurgeAsync(CancellationToken.None);
+                results.Add((pods, raw, rawServing, p50));
+                await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"round {round}: pods ready {pods:0.000} s, raw started {raw:0.000} s (serving {rawServing:0.000} s), ratio {pods / raw:0.00}, p50 {p50:0} ms"));
+            }
+        }
+        finally
+        {
+            await nodes.PurgeAsync(CancellationToken.None);
+            if (Directory.Exists(dataDirectory)) Directory.Delete(dataDirectory, recursive: true);
+        }
+
+        double Median(Func<(double Pods, double Raw, double RawServing, double P50), double> pick)
+        {
+            var sorted = results.Select(pick).Order().ToArray();
+            return sorted[sorted.Length / 2];
+        }
+        var podsReady = Median(r => r.Pods);
+        var rawStarted = Median(r => r.Raw);
+        var result = new Dictionary<string, object>
+        {
+            ["scenario"] = "docker",
+            ["pods"] = count,
+            ["rounds"] = rounds,
+            ["pods_ready_s"] = Math.Round(podsReady, 3),
+            ["raw_containers_started_s"] = Math.Round(rawStarted, 3),
+            ["ratio"] = Math.Round(podsReady / rawStarted, 2),
+            ["p50_pod_startup_ms"] = Math.Round(Median(r => r.P50), 1),
+            ["raw_containers_serving_s"] = Math.Round(Median(r => r.RawServing), 3),
+            ["engine"] = client.EngineVersion.Version ?? "",
+            ["cores"] = Environment.ProcessorCount,
+        };
+        Console.WriteLine(JsonSerializer.Serialize(result));
+        return 0;
+    }
+
+    /// <summary>Creates and starts containers with parallel Engine API calls; returns the seconds until all started and until all serve.</summary>
+    private static async Task<(double Started, double Serving)> RawAsync(
+        DockerEngineClient client, string image, string clusterId, int count, HttpClient http, CancellationToken cancellationToken)
+    {
+        var labels = new Dictionary<string, string> { [DockerLabels.ClusterId] = clusterId, ["io.orchestrator.node.name"] = "docker-1" };
+        var start = Stopwatch.GetTimestamp();
+        var ids = await Task.WhenAll(Enumerable.Range(0, count).Select(async i =>
+        {
+            var id = await client.CreateContainerAsync(null, new ContainerCreateRequest { Image = image, Cmd = Httpd, Labels = labels }, cancellationToken);
+            await client.StartContainerAsync(id, cancellationToken);
+            return id;
+        }));
+        var started = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        await Task.WhenAll(ids.Select(async id =>
+        {
+            var ip = (await client.InspectContainerAsync(id, cancellationToken)).NetworkSettings.IPAddress;
+            while (true)
+            {
+                try
+                {
+                    using var response = await http.GetAsync($"http://{ip}:8080/", cancellationToken);
+                    if (response.IsSuccessStatusCode) return;
+                }
+                catch (HttpRequestException)
+                {
+                }
+                await Task.Delay(10, cancellationToken);
+            }
+        }));
+        var serving = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        await Task.WhenAll(ids.Select(id => client.RemoveContainerAsync(id, force: true, ct: cancellationToken)));
+        return (started, serving);
+    }
+
+    /// <summary>Runs pods through a node agent host; returns the seconds until all are Ready and the median pod startup.</summary>
+    private static async Task<(double Ready, double P50Ms)> PodsAsync(DockerNodes nodes, string image, int count, int round)
+    {
+        var time = TimeProvider.System;
+        using var store = new InMemoryObjectStore(time);
+        await using var informers = new SharedInformerFactory(store, time);
+        await using var events = new EventBroadcaster(store, time, NullLogger.Instance);
+        using var host = new NodeAgentHost(store, informers, nodes.Registrations, new NodeAgentOptions(), events, timeProvider: time,
+            loggerFactory: NullLoggerFactory.Instance);
+        using var setup = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        await host.StartAsync(setup.Token);
+        await host.Ready.WaitAsync(setup.Token);
+
+        var created = new ConcurrentDictionary<string, long>();
+        var ready = new ConcurrentDictionary<string, long>();
+        var allReady = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var watch = store.Watch(ApiResources.For<Pod>()).Subscribe(new Observer(e =>
+        {
+            if (e.Object is Pod pod && pod.IsReady() && ready.TryAdd(pod.Metadata.Name!, Stopwatch.GetTimestamp()) && ready.Count == count)
+            {
+                allReady.TrySetResult();
+            }
+        }));
+
+        var start = Stopwatch.GetTimestamp();
+        await Task.WhenAll(Enumerable.Range(0, count).Select(async i =>
+        {
+            var name = $"web-{round}-{i}";
+            created[name] = Stopwatch.GetTimestamp();
+            await store.CreateAsync(new Pod
+            {
+                Metadata = new ObjectMeta { Name = name, Namespace = "default" },
+                Spec = new PodSpec
+                {
+                    NodeName = "docker-1",
+                    Containers =
+                    [
+                        new Container
+                        {
+                            Name = "web",
+                            Image = image,
+                            Command = Httpd,
+                            ImagePullPolicy = PullPolicy.IfNotPresent,
+                            ReadinessProbe = new Probe { HttpGet = new HttpGetAction { Path = "/", Port = 8080 }, PeriodSeconds = 1 },
+                        },
+                    ],
+                },
+            });
+        }));
+        using var run = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await allReady.Task.WaitAsync(run.Token);
+        var elapsed = Stopwatch.GetElapsedTime(start, ready.Values.Max()).TotalSeconds;
+        var latencies = ready.Select(kv => Stopwatch.GetElapsedTime(created[kv.Key], kv.Value).TotalMilliseconds).Order().ToArray();
+        await host.StopAsync(CancellationToken.None);
+        return (elapsed, latencies[latencies.Length / 2]);
+    }
+
+    private static int Option(string[] args, string name, int fallback)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : fallback;
+    }
+
+    private static string StringOption(string[] args, string name, string fallback)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+    }
+
+    private sealed class Observer(Action<WatchEvent<KubernetesObject>> onNext) : IObserver<WatchEvent<KubernetesObject>>
+    {
+        public void OnNext(WatchEvent<KubernetesObject> value) => onNext(value);
+
+        public void OnError(Exception error)
+        {
+        }
+
+        public void OnCompleted()
+        {
+        }
+    }
+}
