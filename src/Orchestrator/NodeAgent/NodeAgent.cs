@@ -53,7 +53,7 @@ internal sealed partial class NodeAgent
     private string RuntimeName => _info?.Name ?? "runtime";
 
     private IReadOnlyDictionary<string, Quantity> Allocatable =>
-        _registration.Allocatable ?? _registration.Capacity ?? _info?.Capacity ?? new Dictionary<string, Quantity>();
+        _registration.Allocatable ?? _registration.Capacity ?? _info?.Capacity ?? System.Collections.Immutable.ImmutableDictionary<string, Quantity>.Empty;
 
     /// <summary>How many pods the agent holds state for.</summary>
     public int PodCount => _pods.Count;

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Globalization;
 using Orchestrator.Api;
 using Orchestrator.Runtime;
@@ -161,7 +160,4 @@ internal static class RuntimeConfigFactory
             DropCapabilities = container?.Capabilities?.Drop ?? [],
         };
     }
-
-    /// <summary>An empty label set, for comparisons.</summary>
-    public static IReadOnlyDictionary<string, string> NoLabels { get; } = ImmutableDictionary<string, string>.Empty;
 }

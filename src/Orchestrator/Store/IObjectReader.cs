@@ -36,11 +36,16 @@ public interface IObjectReader
     /// <item>A subscriber that falls further behind than its buffer allows is failed with
     /// <see cref="Api.Errors.ResourceExpiredException"/>; it never slows writers or other watchers. It may resume from the
     /// last resourceVersion it received while that is still retained.</item>
-    /// <item>With a selector, an object that stops matching is delivered as <see cref="WatchEventType.Deleted"/> and one that
-    /// starts matching as <see cref="WatchEventType.Added"/>, as the Kubernetes watch cache does.</item>
-    /// <item>Events are delivered on a background thread, one at a time per subscription; disposing the subscription stops delivery.</item>
+    /// <item>With a selector, an object that stops matching is delivered as <see cref="WatchEventType.Deleted"/> (carrying its
+    /// last matching state with the version of the change) and one that starts matching as <see cref="WatchEventType.Added"/>,
+    /// as the Kubernetes watch cache does.</item>
+    /// <item>With <see cref="WatchOptions.AllowBookmarks"/>, a caught-up watch periodically receives a
+    /// <see cref="WatchEventType.Bookmark"/> whose resourceVersion it can resume from without missing a change.</item>
+    /// <item>Events are delivered on a background thread, one at a time per subscription; disposing the subscription stops
+    /// delivery. An observer that throws ends its own subscription only. Disposing the store completes every watch.</item>
     /// </list>
     /// </summary>
+    /// <exception cref="Api.Errors.BadRequestException">A selector does not parse or names an unsupported field (thrown by this call).</exception>
     IObservable<WatchEvent<KubernetesObject>> Watch(ResourceKind kind, WatchOptions? options = null);
 
     /// <summary>The resourceVersion of the latest write to the store, for any kind.</summary>

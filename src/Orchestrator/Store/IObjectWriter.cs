@@ -15,6 +15,7 @@ public interface IObjectWriter
     /// </summary>
     /// <returns>The stored object.</returns>
     /// <exception cref="Api.Errors.AlreadyExistsException">An object with that name exists.</exception>
+    /// <exception cref="Api.Errors.BadRequestException"><c>metadata.resourceVersion</c> is set (as in Kubernetes).</exception>
     /// <exception cref="Api.Validation.ValidationException">The object is invalid; its message names each field.</exception>
     /// <exception cref="Api.Errors.NotFoundException">The namespace does not exist.</exception>
     /// <exception cref="Api.Errors.ForbiddenException">The namespace is terminating.</exception>
@@ -25,7 +26,8 @@ public interface IObjectWriter
     /// When <c>metadata.resourceVersion</c> is set and differs from the stored one, the update fails with a conflict,
     /// so no concurrent update is ever lost; when it is empty the update is unconditional.
     /// <c>metadata.generation</c> is incremented only when the desired state changed. Removing the last finalizer of an
-    /// object that is being deleted removes it.
+    /// object that is being deleted removes it; adding one then is rejected. An update that changes nothing returns the
+    /// stored object without a new resourceVersion or watch event.
     /// </summary>
     /// <exception cref="Api.Errors.ConflictException">The resourceVersion is stale.</exception>
     /// <exception cref="Api.Errors.NotFoundException">The object does not exist.</exception>
@@ -34,7 +36,8 @@ public interface IObjectWriter
 
     /// <summary>
     /// Replaces only the status of the stored object (the <c>/status</c> subresource); everything else in
-    /// <paramref name="obj"/> is ignored. Same concurrency rules as <see cref="UpdateAsync"/>.
+    /// <paramref name="obj"/> is ignored. Same concurrency rules as <see cref="UpdateAsync"/>; a status equal to the stored
+    /// one changes nothing.
     /// </summary>
     ValueTask<KubernetesObject> UpdateStatusAsync(KubernetesObject obj, CancellationToken cancellationToken = default);
 

@@ -254,6 +254,8 @@ public sealed class InMemoryObjectStore : IObjectStore, IDisposable
                 DeletionGracePeriodSeconds = null,
             },
         };
+        // Defaults that need the uid (a Job's generated selector) apply now; defaulting is idempotent.
+        prepared = ObjectDefaulter.ApplyDefaults(prepared);
         ObjectValidator.EnsureValid(prepared);
 
         for (var attempt = 1; ; attempt++)

@@ -285,7 +285,7 @@ public sealed class DockerPodTests
         }
         var hostname = await ((IContainerExec)Runtime).ExecAsync(id, ["hostname"], TimeSpan.FromSeconds(10));
 
-        Assert.That(lines.Select(l => (l.Stream, l.Text)), Is.EqualTo(new[] { (LogStream.Stdout, "hello"), (LogStream.Stderr, "oops") }));
+        Assert.That(lines.Select(l => (l.Stream, l.Text)), Is.EquivalentTo(new[] { (LogStream.Stdout, "hello"), (LogStream.Stderr, "oops") }));
         Assert.That(hostname.Stdout.Trim(), Is.EqualTo("chatty"));
     }
 

@@ -36,6 +36,50 @@ public sealed class InMemoryObjectStoreListTests
     }
 
     [Test]
+    public async Task ListAsync_ManyObjectsCreatedAcrossRankRebuilds_StaysSorted()
+    {
+        // Past a few thousand unsorted keys the store ranks keys once and sorts by rank; keys added later have no rank.
+        foreach (var ns in new[] { "b", "a", "c" }) await _store.CreateAsync<Namespace>(new Namespace { Metadata = new ObjectMeta { Name = ns } });
+        var random = new Random(3);
+        var names = new HashSet<string>();
+        async Task AddAsync(int count)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var key = $"{"abc"[random.Next(3)]}/m{random.Next(1_000_000):D6}";
+                if (!names.Add(key)) continue;
+                var parts = key.Split('/');
+                await _store.CreateAsync<ConfigMap>(new ConfigMap { Metadata = new ObjectMeta { Name = parts[1], Namespace = parts[0] } });
+            }
+        }
+        static string KeyOf(ConfigMap m) => $"{m.Metadata.Namespace}/{m.Metadata.Name}";
+
+        await AddAsync(5000);
+        var first = await _store.ListAsync<ConfigMap>();
+        await AddAsync(700);
+        foreach (var key in names.Take(300).ToArray())
+        {
+            await _store.DeleteAsync<ConfigMap>(key.Split('/')[0], key.Split('/')[1]);
+            names.Remove(key);
+        }
+        var second = await _store.ListAsync<ConfigMap>();
+        var paged = new List<string>();
+        string? token = null;
+        do
+        {
+            var page = await _store.ListAsync<ConfigMap>(new ListOptions { Limit = 97, Continue = token });
+            paged.AddRange(page.Items.Select(KeyOf));
+            token = page.Continue;
+        }
+        while (token is not null);
+
+        var expected = names.Order(StringComparer.Ordinal).ToArray();
+        Assert.That(first.Items.Select(KeyOf), Is.Ordered.Using((IComparer<string>)StringComparer.Ordinal));
+        Assert.That(second.Items.Select(KeyOf), Is.EqualTo(expected));
+        Assert.That(paged, Is.EqualTo(expected));
+    }
+
+    [Test]
     public async Task ListAsync_Namespace_ReturnsOnlyThatNamespace()
     {
         await _store.CreateAsync<Namespace>(new Namespace { Metadata = new ObjectMeta { Name = "other" } });

@@ -68,7 +68,7 @@ internal sealed class GarbageCollector : BackgroundService
             {
                 if (!_options.IgnoredKinds.Contains(kind.Kind)) _informers[kind] = UntypedInformer.For(_factory, kind);
             }
-            var reconciler = new GarbageCollectorReconciler(_store, _informers.Values, _events.CreateRecorder(Name), _logger, Queue.Add);
+            var reconciler = new GarbageCollectorReconciler(_store, _time, _informers.Values, _events.CreateRecorder(Name), _logger, Queue.Add);
             foreach (var (kind, informer) in _informers)
             {
                 registrations.Add(informer.AddEventHandler(

@@ -27,7 +27,9 @@ namespace Orchestrator.Controllers;
 /// <para>The informer caches of different kinds are independent and may lag one another, so every destructive step is
 /// confirmed against the store first: a dependent is re-read and its owners looked up in the store before it is deleted
 /// or its references are changed, and the dependents of an owner are listed from the store before its finalizer is
-/// removed. Deletes carry the dependent's uid as a precondition.</para>
+/// removed. Deletes carry the dependent's uid as a precondition. Only whether a dependent of a foreground owner has
+/// dependents of its own (which makes it wait in turn) is taken from the caches, as Kubernetes does, and confirmed in the
+/// store just for objects created in the last few seconds.</para>
 /// <para>Owner references to kinds the registry lacks, and references from a cluster-scoped dependent to a namespaced
 /// kind (reported with a <c>OwnerRefInvalidNamespace</c> warning event, as Kubernetes does), never make an object
 /// collectable. Cycles of foreground deletion are broken as in Kubernetes, by clearing <c>blockOwnerDeletion</c> on the
@@ -44,7 +46,11 @@ internal sealed class GarbageCollectorReconciler
     /// <summary>The reason of the warning event about a cluster-scoped dependent with a namespaced owner.</summary>
     public const string OwnerRefInvalidNamespace = "OwnerRefInvalidNamespace";
 
+    /// <summary>How long after its creation an object's dependents are looked up in the store, not only in the caches.</summary>
+    private static readonly TimeSpan RecentlyCreated = TimeSpan.FromSeconds(10);
+
     private readonly IObjectStore _store;
+    private readonly TimeProvider _time;
     private readonly Dictionary<ResourceKind, UntypedInformer> _informers = new(ReferenceEqualityComparer.Instance);
     private readonly IEventRecorder _events;
     private readonly ILogger _logger;
@@ -52,14 +58,17 @@ internal sealed class GarbageCollectorReconciler
 
     /// <summary>Creates a reconciler over the informers of every collected kind.</summary>
     /// <param name="store">Where objects are re-read, deleted and updated.</param>
+    /// <param name="time">The clock that tells how recently an object was created.</param>
     /// <param name="informers">One informer per collected kind; objects of other kinds are never collected.</param>
     /// <param name="events">Records warnings about invalid owner references.</param>
     /// <param name="logger">Receives what the collector does.</param>
     /// <param name="enqueue">Queues another object for collection (the dependents of an owner deleted in the foreground).</param>
     public GarbageCollectorReconciler(
-        IObjectStore store, IEnumerable<UntypedInformer> informers, IEventRecorder events, ILogger logger, Action<GarbageCollectorItem> enqueue)
+        IObjectStore store, TimeProvider time, IEnumerable<UntypedInformer> informers, IEventRecorder events, ILogger logger,
+        Action<GarbageCollectorItem> enqueue)
     {
         _store = store;
+        _time = time;
         foreach (var informer in informers) _informers[informer.Kind] = informer;
         _events = events;
         _logger = logger;
@@ -114,10 +123,12 @@ internal sealed class GarbageCollectorReconciler
 
         if (owners.Waiting.Count > 0)
         {
-            // Whether it has dependents decides whether the wait propagates down: a dependent just created may not be in
-            // its kind's cache yet, so an empty answer is confirmed with the store (only in foreground cascades).
+            // Whether it has dependents decides whether the wait propagates down. A dependent written moments ago may not
+            // be in its kind's cache yet (Kubernetes' graph has the same race); for an object that is itself that young,
+            // as after applying and deleting a set of manifests at once, an empty answer is confirmed with the store. An
+            // older object is trusted to the cache: confirming every leaf of a large cascade would list its namespace each time.
             var dependents = CachedDependents(latest.Metadata.Uid!);
-            if (dependents.Count == 0) dependents = await ListDependentsAsync(kind, latest, cancellationToken).ConfigureAwait(false);
+            if (dependents.Count == 0 && IsRecent(latest)) dependents = await ListDependentsAsync(kind, latest, cancellationToken).ConfigureAwait(false);
             if (dependents.Count > 0)
             {
                 if (dependents.Any(d => d.Object.IsDeletingDependents()))
@@ -176,6 +187,9 @@ internal sealed class GarbageCollectorReconciler
         }
         return blocking;
     }
+
+    private bool IsRecent(KubernetesObject obj) =>
+        obj.Metadata.CreationTimestamp is not { } created || _time.GetUtcNow() - created < RecentlyCreated;
 
     /// <summary>Sorts the owner references of <paramref name="dependent"/> by the state of their owners.</summary>
     private async ValueTask<ClassifiedOwners> ClassifyAsync(ResourceKind kind, KubernetesObject dependent, bool live, CancellationToken cancellationToken)
