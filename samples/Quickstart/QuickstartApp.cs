@@ -14,9 +14,10 @@ namespace Quickstart;
 /// <param name="Ci">Non-interactive and short: no pauses, plain output, exit when done (0 on success).</param>
 /// <param name="Simulated">Use simulated nodes even when a Docker engine answers.</param>
 /// <param name="Image">The image for the app's containers on Docker; null for the app's own (or busybox:1.36 when missing).</param>
-public sealed record QuickstartOptions(bool Ci = false, bool Simulated = false, string? Image = null)
+/// <param name="Verbose">Show the orchestrator's own log (Information and up) besides the demo's output.</param>
+public sealed record QuickstartOptions(bool Ci = false, bool Simulated = false, string? Image = null, bool Verbose = false)
 {
-    /// <summary>Parses <c>--ci</c>, <c>--simulated</c> and <c>--image &lt;ref&gt;</c>.</summary>
+    /// <summary>Parses <c>--ci</c>, <c>--simulated</c>, <c>--verbose</c> and <c>--image &lt;ref&gt;</c>.</summary>
     public static QuickstartOptions Parse(string[] args)
     {
         var options = new QuickstartOptions();
@@ -26,8 +27,9 @@ public sealed record QuickstartOptions(bool Ci = false, bool Simulated = false, 
             {
                 "--ci" => options with { Ci = true },
                 "--simulated" => options with { Simulated = true },
+                "--verbose" => options with { Verbose = true },
                 "--image" when i + 1 < args.Length => options with { Image = args[++i] },
-                _ => throw new ArgumentException($"Unknown argument \"{args[i]}\". Usage: Quickstart [--ci] [--simulated] [--image <image>]"),
+                _ => throw new ArgumentException($"Unknown argument \"{args[i]}\". Usage: Quickstart [--ci] [--simulated] [--verbose] [--image <image>]"),
             };
         }
         return options;
@@ -55,7 +57,9 @@ public static class QuickstartApp
         if (docker is not null) manifest = manifest.Replace(AppImage, await ChooseImageAsync(docker, options, output, cancellationToken));
 
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Services.AddLogging(logging => logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Error));
+        // The demo reports its own progress and failures (a failed wait says why); the components' log is for --verbose.
+        builder.Services.AddLogging(logging => logging.AddSimpleConsole(o => o.SingleLine = true)
+            .SetMinimumLevel(options.Verbose ? LogLevel.Information : LogLevel.Critical));
         var orchestrator = builder.Services.AddOrchestrator(o =>
             o.NodeAgent = o.NodeAgent with { BackOffBase = TimeSpan.FromSeconds(1), BackOffMax = TimeSpan.FromSeconds(10) });
         if (docker is not null) orchestrator.AddNodes(_ => docker.Registrations);

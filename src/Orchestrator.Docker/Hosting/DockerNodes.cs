@@ -199,7 +199,7 @@ public sealed class DockerNodes : IReadOnlyList<DockerNode>, IAsyncDisposable
             RegistryCredentials = [.. options.RegistryCredentials],
             NodeNamesOnEngine = nodesOnEngine,
         };
-        var runtime = new DockerContainerRuntime(client, settings, timeProvider, logger);
+        var runtime = new DockerContainerRuntime(client, settings, timeProvider, logger, network.EnsureNetworkAsync);
         var labels = new Dictionary<string, string>(options.NodeLabels, StringComparer.Ordinal);
         foreach (var (key, value) in host.Labels) labels[key] = value;
         var registration = new NodeRegistration

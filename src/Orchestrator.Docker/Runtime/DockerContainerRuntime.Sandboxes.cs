@@ -25,7 +25,7 @@ public sealed partial class DockerContainerRuntime
             var name = DockerNames.Sandbox(config.PodName, config.PodNamespace, config.PodUid, config.Attempt);
             id = await CreateNamedAsync(name, SandboxRequest(config, layout), config.PodUid, "creating the pod sandbox", cancellationToken)
                 .ConfigureAwait(false);
-            await EngineAsync(ct => _client.StartContainerAsync(id, ct), "starting the pod sandbox", cancellationToken).ConfigureAwait(false);
+            await StartSandboxAsync(id, cancellationToken).ConfigureAwait(false);
             DockerRuntimeLog.SandboxCreated(_logger, id, name, EngineAddress);
             return id;
         }
@@ -76,6 +76,32 @@ public sealed partial class DockerContainerRuntime
     {
         var sandboxes = await ListOwnedAsync(DockerLabels.SandboxRole, labelFilter, runningOnly: false, cancellationToken).ConfigureAwait(false);
         return [.. sandboxes.Select(DockerStatusMapper.Sandbox)];
+    }
+
+    /// <summary>Starts a sandbox; when its network was removed behind the runtime's back, recreates the network once.</summary>
+    private async Task StartSandboxAsync(string id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _client.StartContainerAsync(id, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        catch (DockerNotFoundException e) when (_ensureNetwork is not null && e.EngineMessage.Contains("network", StringComparison.OrdinalIgnoreCase))
+        {
+            try
+            {
+                await _ensureNetwork(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Orchestrator.Networking.NetworkException network)
+            {
+                throw new ContainerRuntimeException($"starting the pod sandbox: {network.Message}", network);
+            }
+        }
+        catch (Exception e) when (IsEngineFailure(e, cancellationToken))
+        {
+            throw Failure("starting the pod sandbox", e);
+        }
+        await EngineAsync(ct => _client.StartContainerAsync(id, ct), "starting the pod sandbox", cancellationToken).ConfigureAwait(false);
     }
 
     private ContainerCreateRequest SandboxRequest(PodSandboxConfig config, SandboxLayout layout)

@@ -48,12 +48,16 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IAsyncDi
     private readonly ConcurrentDictionary<string, byte> _createdNotStarted = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<Task<ImageInfo>>> _pulls = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, CpuSample> _cpuSamples = new(StringComparer.Ordinal);
+    private readonly Func<CancellationToken, Task>? _ensureNetwork;
     private RuntimeInfo? _info;
     private volatile bool _sandboxImagePresent;
 
-    internal DockerContainerRuntime(DockerEngineClient client, DockerRuntimeSettings settings, TimeProvider? timeProvider = null, ILogger? logger = null)
+    internal DockerContainerRuntime(
+        DockerEngineClient client, DockerRuntimeSettings settings, TimeProvider? timeProvider = null, ILogger? logger = null,
+        Func<CancellationToken, Task>? ensureNetwork = null)
     {
         _client = client;
+        _ensureNetwork = ensureNetwork;
         _settings = settings;
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;

@@ -240,13 +240,12 @@ public sealed class InMemoryObjectStore : IObjectStore, IDisposable
         var name = generate ? GenerateName(store, ns, meta.GenerateName!) : meta.Name;
         // Objects of one namespace share its name's string instance: less memory, and faster sorting of lists.
         if (ns.Length > 0) ns = EnsureNamespaceAcceptsContent(store, ns, name ?? "");
-        var prepared = ObjectLifecycle.PrepareForCreate(ObjectDefaulter.ApplyDefaults(obj));
-        prepared = prepared with
+        var prepared = obj with
         {
-            Metadata = prepared.Metadata with
+            Metadata = meta with
             {
                 Name = name,
-                Namespace = ns.Length > 0 ? ns : prepared.Metadata.Namespace,
+                Namespace = ns.Length > 0 ? ns : meta.Namespace,
                 Uid = Guid.NewGuid().ToString(),
                 CreationTimestamp = Now(),
                 Generation = 1,
@@ -254,8 +253,8 @@ public sealed class InMemoryObjectStore : IObjectStore, IDisposable
                 DeletionGracePeriodSeconds = null,
             },
         };
-        // Defaults that need the uid (a Job's generated selector) apply now; defaulting is idempotent.
-        prepared = ObjectDefaulter.ApplyDefaults(prepared);
+        // Defaults may depend on the name and uid (a Job's generated selector does), so they apply after those are set.
+        prepared = ObjectLifecycle.PrepareForCreate(ObjectDefaulter.ApplyDefaults(prepared));
         ObjectValidator.EnsureValid(prepared);
 
         for (var attempt = 1; ; attempt++)
@@ -291,11 +290,12 @@ public sealed class InMemoryObjectStore : IObjectStore, IDisposable
             var slot = store.Find(key) ?? throw new NotFoundException(store.QualifiedResource, key.Namespace, key.Name);
             var stored = slot.Current;
             var sm = stored.Metadata;
-            // Defaulting is idempotent and reads only the spec and labels, so an object that keeps the stored (already
-            // defaulted) instances of both is its own defaulted form; this spares most metadata-only updates the work.
+            // Defaulting is idempotent and reads the spec, the labels and the name and uid (which an update keeps), so an
+            // object that keeps the stored (already defaulted) spec and labels is its own defaulted form; this spares most
+            // metadata-only updates the work. Otherwise it is defaulted as it will be stored, with the stored uid.
             var incoming = store.SpecOf(obj) is { } spec && ReferenceEquals(spec, store.SpecOf(stored)) && ReferenceEquals(obj.Metadata.Labels, sm.Labels)
                 ? obj
-                : ObjectDefaulter.ApplyDefaults(obj);
+                : ObjectDefaulter.ApplyDefaults(string.IsNullOrEmpty(obj.Metadata.Uid) ? obj with { Metadata = obj.Metadata with { Uid = sm.Uid } } : obj);
             var im = incoming.Metadata;
             CheckPrecondition(store, key, obj.Metadata.ResourceVersion, sm);
             if (!string.IsNullOrEmpty(im.Uid) && im.Uid != sm.Uid)

@@ -52,6 +52,24 @@ public sealed class InMemoryObjectStoreWriteTests
     }
 
     [Test]
+    public async Task CreateAsync_Job_DefaultsWithTheAssignedUid()
+    {
+        var job = await _store.CreateAsync<Job>(new Job
+        {
+            Metadata = new ObjectMeta { Name = "batch", Namespace = "default" },
+            Spec = new JobSpec
+            {
+                Template = new PodTemplateSpec
+                {
+                    Spec = new PodSpec { RestartPolicy = RestartPolicy.Never, Containers = [new Container { Name = "c", Image = "busybox:1.36" }] },
+                },
+            },
+        });
+
+        Assert.That(job.Spec.Selector?.MatchLabels, Does.ContainKey(WellKnownLabels.JobControllerUid).WithValue(job.Metadata.Uid));
+    }
+
+    [Test]
     public async Task CreateAsync_ExistingName_ThrowsAlreadyExists()
     {
         await _store.CreateAsync<Pod>(NewPod("web"));

@@ -29,7 +29,7 @@ internal sealed class NamespaceReconciler : IReconciler
     public const string Name = "namespace-controller";
 
     /// <summary>The <c>spec.finalizers</c> entry this controller removes once the namespace is empty.</summary>
-    public const string Finalizer = "kubernetes";
+    public const string Finalizer = ObjectLifecycle.NamespaceFinalizer;
 
     private static readonly ResourceKind[] ContentKinds = [.. ApiResources.All.Where(k => k.Namespaced)];
 

@@ -41,7 +41,7 @@ internal static class WorkloadPods
 
     /// <summary>
     /// When the pod finished: the latest container exit, else when its <c>Ready</c> condition became <c>False</c>, else its
-    /// deletion timestamp, else <paramref name="now"/> (Kubernetes' <c>getFinishedTime</c>).
+    /// deletion request, else <paramref name="now"/> (Kubernetes' <c>getFinishedTime</c>).
     /// </summary>
     public static DateTimeOffset FinishedAt(Pod pod, DateTimeOffset now)
     {
@@ -53,6 +53,7 @@ internal static class WorkloadPods
         if (latest is not null) return latest.Value;
         var ready = pod.Status?.GetCondition(PodConditionType.Ready);
         if (ready is { Status: ConditionStatus.False, LastTransitionTime: { } since }) return since;
-        return pod.Metadata.DeletionTimestamp ?? now;
+        // A graceful deletion's timestamp lies the grace period ahead: the pod finished when the deletion was requested.
+        return pod.Metadata.DeletionTimestamp is { } deletion ? deletion.AddSeconds(-(pod.Metadata.DeletionGracePeriodSeconds ?? 0)) : now;
     }
 }

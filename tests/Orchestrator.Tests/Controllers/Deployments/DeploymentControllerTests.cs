@@ -229,6 +229,24 @@ public sealed class DeploymentControllerTests
     }
 
     [Test]
+    public async Task Reconcile_ReplicaSetNameTaken_BumpsCollisionCountAndUsesAnotherHash(CancellationToken ct)
+    {
+        await using var cluster = await StartAsync(ct);
+        var paused = Deployment("web", 1);
+        var d = await cluster.Store.CreateAsync<Deployment>(paused with { Spec = paused.Spec with { Paused = true } }, ct);
+        var taken = $"web-{PodTemplateHash.Compute(d.Spec.Template, null)}";
+        await cluster.Store.CreateAsync(ReplicaSet("squatter", 0) with { Metadata = new ObjectMeta { Name = taken, Namespace = Ns } }, ct);
+
+        await new DeploymentRollouts(cluster.Store).ResumeAsync(Ns, "web", ct);
+        d = await UntilCompleteAsync(cluster, "web", ct);
+
+        Assert.That(d.Status!.CollisionCount, Is.EqualTo(1));
+        var rs = ReplicaSetsOf(cluster, d).Single();
+        Assert.That(rs.Metadata.Name, Is.EqualTo($"web-{PodTemplateHash.Compute(d.Spec.Template, 1)}").And.Not.EqualTo(taken));
+        Assert.That(ControllerOf(cluster.Get<ReplicaSet>(Ns, taken)!), Is.Null, "the other ReplicaSet is left alone");
+    }
+
+    [Test]
     public async Task Reconcile_OrphanedReplicaSet_IsAdoptedWithoutReplacingPods(CancellationToken ct)
     {
         await using var cluster = await StartAsync(ct);
