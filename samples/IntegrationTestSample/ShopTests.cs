@@ -26,15 +26,18 @@ public sealed class ShopTests
         // Given the shop's manifests
         var manifest = await File.ReadAllTextAsync(Path.Combine(TestContext.CurrentContext.TestDirectory, "shop.yaml"), ct);
 
-        // When they start as a group (StartGroupAsync waits until every object is ready)
+        // When they start as a group (by default StartGroupAsync waits until every object is ready)
         await using var group = await _cluster.StartGroupAsync(new PodGroupBuilder()
             .WithManifest(manifest)
-            .WithWaitStrategy(Wait.UntilAllReady().And(Wait.UntilLogContains("cache", "", container: "cache")))
             .WithTimeout(TimeSpan.FromSeconds(90)), ct);
 
-        // Then the API runs two ready replicas and the cache has an address the tests can use
+        // Then the API runs two ready replicas that log where they listen, and the cache has an address for the tests
         var api = await group.Client.GetAsync<Deployment>(group.Namespace, "api", ct);
         Assert.That(api!.Status!.ReadyReplicas, Is.EqualTo(2), await group.DescribeAsync(ct));
+        var apiPod = (await group.GetPodsAsync("app=api", ct))[0];
+        var log = new List<string>();
+        await foreach (var line in group.ReadLogsAsync(apiPod.Metadata.Name!, cancellationToken: ct)) log.Add(line);
+        Assert.That(log, Has.Some.Contains("api listening on :8080"));
         var cache = await group.GetEndpointAsync("cache", 6379, ct);
         Assert.That(cache.Port, Is.EqualTo(6379));
     }
@@ -61,12 +64,15 @@ public sealed class ShopTests
     [Test, CancelAfter(120_000)]
     public void Pod_ThatExits_FailsTheStartWithItsExitCode()
     {
-        // Given a pod that exits with code 3 (on simulated nodes, its annotations say so; on Docker, its command does)
+        // Given a pod that never gets ready and exits with code 3 (on simulated nodes its annotations say so; on Docker
+        // its command and probe do)
         var broken = new PodBuilder("broken")
             .WithImage("orchestrator-test/busybox:1.0")
-            .WithCommand("sh", "-c", "echo cannot connect; exit 3")
+            .WithCommand("sh", "-c", "echo cannot connect; sleep 1; exit 3")
+            .WithReadinessExec("false")
             .WithRestartPolicy("Never")
-            .WithAnnotation("sim.orchestrator.io/exit-after", "100ms")
+            .WithAnnotation("sim.orchestrator.io/fail-readiness", "true")
+            .WithAnnotation("sim.orchestrator.io/exit-after", "1s")
             .WithAnnotation("sim.orchestrator.io/exit-code", "3")
             .WithAnnotation("sim.orchestrator.io/logs", "cannot connect");
 

@@ -82,7 +82,8 @@ internal static class DeploymentScenario
         Interlocked.Exchange(ref reconciles, 0);
 
         var cpuStart = Process.GetCurrentProcess().TotalProcessorTime;
-        var (scaleUp, rollout) = await ScaleUpAndRollOutAsync(store, rollouts, Ns, replicas, run.Token);
+        using var invariant = new RolloutInvariant(store, Ns, replicas, maxSurge: replicas / 4 + (replicas % 4 == 0 ? 0 : 1), maxUnavailable: replicas / 4);
+        var (scaleUp, rollout) = await ScaleUpAndRollOutAsync(store, rollouts, Ns, replicas, run.Token, invariant);
         var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuStart;
         var total = scaleUp + rollout;
         Console.Error.WriteLine($"deployment: {replicas} replicas available on {nodeCount} nodes in {scaleUp.TotalMilliseconds:F0} ms");
@@ -100,6 +101,8 @@ internal static class DeploymentScenario
             ["reconciles_per_s"] = Math.Round(count / total.TotalSeconds, 1),
             ["reconciles"] = count,
             ["cpu_ms"] = Math.Round(cpu.TotalMilliseconds, 0),
+            ["rollout_states_checked"] = invariant.States,
+            ["rollout_violations"] = invariant.Violations,
             ["cores"] = Environment.ProcessorCount,
         };
         Console.WriteLine(JsonSerializer.Serialize(result));
@@ -108,12 +111,13 @@ internal static class DeploymentScenario
 
     /// <summary>Creates the Deployment and waits until it is complete, then changes its template and waits again.</summary>
     private static async Task<(TimeSpan ScaleUp, TimeSpan Rollout)> ScaleUpAndRollOutAsync(
-        InMemoryObjectStore store, DeploymentRollouts rollouts, string ns, int replicas, CancellationToken ct)
+        InMemoryObjectStore store, DeploymentRollouts rollouts, string ns, int replicas, CancellationToken ct, RolloutInvariant? invariant = null)
     {
         var start = Stopwatch.GetTimestamp();
         await store.CreateAsync(NewDeployment(ns, replicas), ct);
         await rollouts.WaitForRolloutAsync(ns, Name, ct);
         var scaleUp = Stopwatch.GetElapsedTime(start);
+        invariant?.Start();
 
         start = Stopwatch.GetTimestamp();
         await store.UpdateWithRetryAsync<Deployment>(ns, Name, d => d with

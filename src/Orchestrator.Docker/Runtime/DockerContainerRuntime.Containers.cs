@@ -57,7 +57,7 @@ public sealed partial class DockerContainerRuntime
         {
             if (config.TerminationMessagePath is { Length: > 0 } messagePath && sandboxLabels.GetValueOrDefault(DockerLabels.SandboxDirectory) is { Length: > 0 } directory)
             {
-                terminationFile = SandboxDirectories.CreateTerminationMessageFile(directory, $"{name}_{Guid.NewGuid().ToString("N")[..6]}");
+                terminationFile = TerminationMessageFile.Create(directory, $"{name}_{Guid.NewGuid().ToString("N")[..6]}");
                 binds.Add(SandboxDirectories.BindOf(terminationFile, messagePath, readOnly: false));
                 labels[DockerLabels.TerminationMessageFile] = terminationFile;
             }
@@ -69,12 +69,12 @@ public sealed partial class DockerContainerRuntime
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            SandboxDirectories.DeleteTerminationMessageFile(terminationFile);
+            TerminationMessageFile.Delete(terminationFile);
             throw new ContainerRuntimeException($"creating the termination-message file: {e.Message}", e);
         }
         catch
         {
-            SandboxDirectories.DeleteTerminationMessageFile(terminationFile);
+            TerminationMessageFile.Delete(terminationFile);
             throw;
         }
     }
@@ -138,7 +138,7 @@ public sealed partial class DockerContainerRuntime
         var container = await InspectOrNullAsync(containerId, "removing the container", cancellationToken).ConfigureAwait(false);
         if (container is null) return;
         await ForceRemoveAsync(containerId, cancellationToken).ConfigureAwait(false);
-        SandboxDirectories.DeleteTerminationMessageFile(container.Config.Labels?.GetValueOrDefault(DockerLabels.TerminationMessageFile));
+        TerminationMessageFile.Delete(container.Config.Labels?.GetValueOrDefault(DockerLabels.TerminationMessageFile));
     }
 
     /// <inheritdoc/>

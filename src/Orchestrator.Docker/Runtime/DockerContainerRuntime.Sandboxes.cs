@@ -61,7 +61,7 @@ public sealed partial class DockerContainerRuntime
         await Parallel.ForEachAsync(containers, Parallelism(cancellationToken), async (container, ct) =>
         {
             await ForceRemoveAsync(container.Id, ct).ConfigureAwait(false);
-            SandboxDirectories.DeleteTerminationMessageFile(container.Labels?.GetValueOrDefault(DockerLabels.TerminationMessageFile));
+            TerminationMessageFile.Delete(container.Labels?.GetValueOrDefault(DockerLabels.TerminationMessageFile));
         }).ConfigureAwait(false);
         if (sandbox is null) return;
         await ForceRemoveAsync(sandboxId, cancellationToken).ConfigureAwait(false);

@@ -32,7 +32,7 @@ internal static class DockerStatusMapper
         if (status.State != RuntimeContainerState.Exited) return status;
 
         var startError = !string.IsNullOrEmpty(state.Error) && state.StartedAt is null;
-        var message = SandboxDirectories.ReadTerminationMessage(labels.GetValueOrDefault(DockerLabels.TerminationMessageFile));
+        var message = TerminationMessageFile.Read(labels.GetValueOrDefault(DockerLabels.TerminationMessageFile));
         return status with
         {
             ExitCode = startError && state.ExitCode == 0 ? 128 : state.ExitCode,

@@ -19,14 +19,9 @@ namespace Orchestrator.Docker.Runtime;
 /// </remarks>
 internal static class SandboxDirectories
 {
-    /// <summary>Kubernetes reads at most this much of a termination-message file.</summary>
-    public const int MaxTerminationMessageBytes = 4096;
-
     private const UnixFileMode Private = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-    private const UnixFileMode Shared = Private | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
+    internal const UnixFileMode Shared = Private | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
     private const UnixFileMode Everyone = Shared | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite;
-    private const UnixFileMode EveryoneReadWrite = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead |
-        UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite;
 
     /// <summary>
     /// Creates the directories of a new sandbox and materialises its volumes. On failure, removes what it created and
@@ -118,47 +113,6 @@ internal static class SandboxDirectories
             throw new ContainerRuntimeException($"cannot mount \"{source}\" at \"{target}\": Docker binds do not allow ':' in paths");
         }
         return readOnly ? $"{source}:{target}:ro" : $"{source}:{target}";
-    }
-
-    /// <summary>Creates the empty, world-writable file a container writes its termination message to; returns its host path.</summary>
-    public static string CreateTerminationMessageFile(string sandboxDirectory, string dockerName)
-    {
-        var directory = Path.Combine(sandboxDirectory, "containers", dockerName);
-        CreateDirectory(directory, Shared);
-        var file = Path.Combine(directory, "termination-log");
-        File.WriteAllBytes(file, []);
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(file, EveryoneReadWrite);
-        return file;
-    }
-
-    /// <summary>The termination message in <paramref name="file"/> (at most 4096 bytes), or null when it is empty or missing.</summary>
-    public static string? ReadTerminationMessage(string? file)
-    {
-        if (string.IsNullOrEmpty(file)) return null;
-        try
-        {
-            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            var buffer = new byte[MaxTerminationMessageBytes];
-            var length = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
-            return length == 0 ? null : System.Text.Encoding.UTF8.GetString(buffer, 0, length);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
-
-    /// <summary>Removes the directory of a container's termination-message file. Idempotent.</summary>
-    public static void DeleteTerminationMessageFile(string? file)
-    {
-        if (string.IsNullOrEmpty(file) || Path.GetDirectoryName(file) is not { } directory || !Directory.Exists(directory)) return;
-        try
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-        }
     }
 
     /// <summary>The sandbox volumes as a label value.</summary>
@@ -269,7 +223,7 @@ internal static class SandboxDirectories
         }
     }
 
-    private static void CreateDirectory(string path, UnixFileMode mode)
+    internal static void CreateDirectory(string path, UnixFileMode mode)
     {
         if (OperatingSystem.IsWindows())
         {

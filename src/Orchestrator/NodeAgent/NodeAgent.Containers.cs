@@ -80,7 +80,7 @@ internal sealed partial class NodeAgent
         var id = record.Current!.Id;
         try
         {
-            await Runtime.StartContainerAsync(id, cancellationToken).ConfigureAwait(false);
+            await ReportingAsync(state, Runtime.StartContainerAsync(id, cancellationToken), cancellationToken).ConfigureAwait(false);
         }
         catch (ContainerRuntimeException e)
         {
@@ -140,12 +140,12 @@ internal sealed partial class NodeAgent
         var started = Time.GetTimestamp();
         try
         {
-            await Runtime.PullImageAsync(new ImagePullRequest
+            await ReportingAsync(state, Runtime.PullImageAsync(new ImagePullRequest
             {
                 Image = image,
                 Credentials = RegistryCredentials.For(pod, _context.Secrets),
                 Sandbox = state.SandboxConfig,
-            }, cancellationToken).ConfigureAwait(false);
+            }, cancellationToken), cancellationToken).ConfigureAwait(false);
         }
         catch (ImagePullException e)
         {

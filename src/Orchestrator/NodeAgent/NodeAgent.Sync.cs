@@ -63,8 +63,7 @@ internal sealed partial class NodeAgent
         if (state.StartTime is null)
         {
             state.StartTime = pod.Status?.StartTime ?? now;
-            // Accepting the pod: report Pending (ContainerCreating) with its start time before the slow work, as the kubelet does.
-            if (pod.Status?.StartTime is null && !pod.IsTerminal()) await WriteStatusAsync(state, pod, wake, cancellationToken).ConfigureAwait(false);
+            state.NeedsInitialStatus = pod.Status?.StartTime is null;
         }
 
         if (pod.IsTerminal())
@@ -107,6 +106,7 @@ internal sealed partial class NodeAgent
             }
         }
 
+        state.NeedsInitialStatus = false;
         var status = await WriteStatusAsync(state, pod, wake, cancellationToken).ConfigureAwait(false);
         if (status?.Phase is PodPhase.Succeeded or PodPhase.Failed)
         {
@@ -181,7 +181,7 @@ internal sealed partial class NodeAgent
         string sandboxId;
         try
         {
-            sandboxId = await Runtime.CreateSandboxAsync(config, cancellationToken).ConfigureAwait(false);
+            sandboxId = await ReportingAsync(state, Runtime.CreateSandboxAsync(config, cancellationToken), cancellationToken).ConfigureAwait(false);
         }
         catch (ContainerRuntimeException e)
         {
@@ -217,6 +217,31 @@ internal sealed partial class NodeAgent
         var attachment = new PodNetworkAttachment(sandboxId, pod.Metadata.Namespace ?? "", pod.Metadata.Name ?? "", pod.Metadata.Uid ?? "", Name);
         var status = await Network.AttachAsync(attachment, cancellationToken).ConfigureAwait(false);
         return status.Ips;
+    }
+
+    /// <summary>
+    /// Awaits a runtime call; when it does not complete at once and the pod was just accepted, first reports the pod
+    /// Pending (ContainerCreating) with its start time, as the kubelet does on admission. Fast calls (the simulated
+    /// runtime) skip that extra write; slow ones (pulls, real starts) show the pod's progress while they run.
+    /// </summary>
+    private async ValueTask<T> ReportingAsync<T>(PodState state, ValueTask<T> call, CancellationToken cancellationToken)
+    {
+        if (!call.IsCompleted) await WriteInitialStatusAsync(state, cancellationToken).ConfigureAwait(false);
+        return await call.ConfigureAwait(false);
+    }
+
+    /// <inheritdoc cref="ReportingAsync{T}"/>
+    private async ValueTask ReportingAsync(PodState state, ValueTask call, CancellationToken cancellationToken)
+    {
+        if (!call.IsCompleted) await WriteInitialStatusAsync(state, cancellationToken).ConfigureAwait(false);
+        await call.ConfigureAwait(false);
+    }
+
+    private async Task WriteInitialStatusAsync(PodState state, CancellationToken cancellationToken)
+    {
+        if (!state.NeedsInitialStatus || state.Pod is not { } pod) return;
+        state.NeedsInitialStatus = false;
+        await WriteStatusAsync(state, pod, new Wake(Time.GetUtcNow(), null), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Runs init containers one at a time; true once every one of them has succeeded.</summary>

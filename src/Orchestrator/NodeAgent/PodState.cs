@@ -52,6 +52,12 @@ internal sealed class PodState(ObjectKey key, string uid)
 
     public DateTimeOffset LastStatusWrite { get; set; }
 
+    /// <summary>
+    /// True while the pod was just accepted and no status of the agent's was written yet: the first runtime call that
+    /// does not complete at once writes Pending (ContainerCreating) with the start time first.
+    /// </summary>
+    public bool NeedsInitialStatus { get; set; }
+
     /// <summary>True once the startup latency of the pod was recorded.</summary>
     public bool StartupRecorded { get; set; }
 

@@ -83,6 +83,19 @@ public sealed class SandboxTests : DockerRuntimeFixture
 
     [Test]
     [CancelAfter(TestTimeoutMs)]
+    public async Task CreateSandbox_HostNetwork_ContainersUseTheHostsNetwork(CancellationToken ct)
+    {
+        var sandbox = Sandbox("on-host") with { HostNetwork = true, PortMappings = [new PortMapping(80, 8080)] };
+
+        var sandboxId = await Runtime.CreateSandboxAsync(sandbox, ct);
+        var app = await RunContainerAsync(sandboxId, Container(sandbox, "app", "sleep", "300"), ct);
+
+        Assert.That((await Client.InspectContainerAsync(sandboxId, ct)).HostConfig!.NetworkMode, Is.EqualTo("host"));
+        Assert.That((await ExecAsync(app, ct, "hostname")).Trim(), Is.EqualTo(System.Net.Dns.GetHostName()));
+    }
+
+    [Test]
+    [CancelAfter(TestTimeoutMs)]
     public async Task StopAndRemoveSandbox_WithContainers_KillsThenRemovesEverything(CancellationToken ct)
     {
         // Given a sandbox with a running container

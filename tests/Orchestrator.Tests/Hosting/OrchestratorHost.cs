@@ -28,15 +28,15 @@ internal sealed class OrchestratorHost : IAsyncDisposable
         Action<IServiceCollection>? services = null)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        // Short back-off so crash loops show up quickly in tests; the test's own configuration comes after it.
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Orchestrator:NodeAgent:BackOffBase"] = "00:00:00.100",
+            ["Orchestrator:NodeAgent:BackOffMax"] = "00:00:01",
+        });
         builder.Configuration.AddInMemoryCollection(configuration ?? new Dictionary<string, string?>());
         builder.Services.AddLogging();
-        builder.Services.AddOrchestrator(o =>
-            {
-                // Short back-off so crash loops show up quickly in tests.
-                o.NodeAgent = o.NodeAgent with { BackOffBase = TimeSpan.FromMilliseconds(100), BackOffMax = TimeSpan.FromSeconds(1) };
-                configure?.Invoke(o);
-            })
-            .AddSimulatedNodes(nodes, o => o.PreloadedImages.Add(Image));
+        builder.Services.AddOrchestrator(configure).AddSimulatedNodes(nodes, o => o.PreloadedImages.Add(Image));
         services?.Invoke(builder.Services);
         return builder.Build();
     }

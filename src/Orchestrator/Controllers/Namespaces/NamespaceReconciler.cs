@@ -41,6 +41,7 @@ internal sealed class NamespaceReconciler : IReconciler
 
     public NamespaceReconciler(IObjectStore store, SharedInformerFactory informers, TimeProvider time, NamespaceControllerOptions options, ILogger logger)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.ContentRecheckInterval, TimeSpan.Zero);
         _store = store;
         _namespaces = informers.GetLister<Namespace>();
         _time = time;

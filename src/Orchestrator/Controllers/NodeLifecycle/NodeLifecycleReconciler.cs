@@ -53,6 +53,10 @@ internal sealed class NodeLifecycleReconciler : IReconciler
     public NodeLifecycleReconciler(
         IObjectStore store, SharedInformerFactory informers, IEventRecorderFactory events, TimeProvider time, NodeLifecycleOptions options, ILogger logger)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.NodeMonitorPeriod, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.NodeMonitorGracePeriod, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.NodeStartupGracePeriod, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.DefaultTolerationPeriod, TimeSpan.Zero);
         _store = store;
         _nodes = informers.GetLister<Node>();
         var pods = informers.GetInformer<Pod>();

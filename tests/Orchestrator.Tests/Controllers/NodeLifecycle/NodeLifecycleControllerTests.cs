@@ -2,6 +2,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orchestrator.Api;
 using Orchestrator.Controllers;
+using Orchestrator.NodeAgent;
+using Orchestrator.Runtime.Simulated;
 using Orchestrator.Store;
 using Orchestrator.Tests.Testing;
 using static Orchestrator.Tests.Controllers.GarbageCollection.ControllerHost;
@@ -165,6 +167,48 @@ public sealed class NodeLifecycleControllerTests
         await UntilAsync(async () => (await _store.ListAsync<Event>(new ListOptions { Namespace = Ns }, ct)).Items
             .Any(e => e.Reason == "TaintManagerEviction" && e.InvolvedObject.Name == "short"), ct, "evictions are recorded");
     }
+
+    [Test]
+    public async Task NodeAgent_StopsAndResumesHeartbeats_NodeGoesUnknownThenIsReadyAndUntaintedAgain(CancellationToken ct)
+    {
+        var agents = await StartAsync(_store, _time, services => services.AddSimulatedNodes(1), ct);
+        try
+        {
+            await agents.Services.GetRequiredService<NodeAgentHost>().Ready.WaitAsync(ct);
+            await UntilReadyIsAsync("node-1", ConditionStatus.True, ct);
+            for (var i = 0; i < 12; i++)
+            {
+                _time.Advance(TimeSpan.FromSeconds(5));
+                var now = _time.GetUtcNow();
+                await UntilAsync(async () => Heartbeat(await _store.GetAsync<Node>(null, "node-1", ct)) >= now - TimeSpan.FromSeconds(10), ct,
+                    "the agent keeps heartbeating");
+            }
+            await UntilCheckedAsync(1, ct);
+            var healthy = await _store.GetAsync<Node>(null, "node-1", ct);
+            Assert.That(healthy!.IsReady(), Is.True, "heartbeats keep the node ready beyond the grace period");
+            Assert.That(healthy.Spec.Taints.Where(NodeLifecyclePolicy.IsManaged), Is.Empty);
+        }
+        finally
+        {
+            await agents.StopAsync(CancellationToken.None);
+            agents.Dispose();
+        }
+
+        _time.Advance(Grace + TimeSpan.FromSeconds(1));
+        await UntilReadyIsAsync("node-1", ConditionStatus.Unknown, ct);
+        await UntilTaintedAsync("node-1", WellKnownLabels.TaintNodeUnreachable, ct);
+
+        using var restarted = await StartAsync(_store, _time, services => services.AddSimulatedNodes(1), ct);
+        await restarted.Services.GetRequiredService<NodeAgentHost>().Ready.WaitAsync(ct);
+        await UntilAsync(async () =>
+        {
+            var node = await _store.GetAsync<Node>(null, "node-1", ct);
+            return node!.IsReady() && !node.Spec.Taints.Any(NodeLifecyclePolicy.IsManaged);
+        }, ct, "the restarted agent reports Ready and the controller removes the taints");
+        await restarted.StopAsync(CancellationToken.None);
+    }
+
+    private static DateTimeOffset? Heartbeat(Node? node) => node?.Status?.GetCondition(NodeConditionType.Ready)?.LastHeartbeatTime;
 
     /// <summary>
     /// Advances the clock in 10 s steps, heartbeating the given nodes after each step as their agents would, and letting

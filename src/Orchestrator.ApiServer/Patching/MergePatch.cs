@@ -1,0 +1,19 @@
+using System.Text.Json.Nodes;
+
+namespace Orchestrator.ApiServer.Patching;
+
+/// <summary>JSON merge patch (RFC 7386): objects merge recursively, null removes a field, anything else replaces.</summary>
+internal static class MergePatch
+{
+    public static JsonNode? Apply(JsonNode? target, JsonNode? patch)
+    {
+        if (patch is not JsonObject patchObject) return patch?.DeepClone();
+        var result = target is JsonObject targetObject ? (JsonObject)targetObject.DeepClone() : new JsonObject();
+        foreach (var (key, value) in patchObject)
+        {
+            if (value is null) result.Remove(key);
+            else result[key] = Apply(result[key], value);
+        }
+        return result;
+    }
+}
