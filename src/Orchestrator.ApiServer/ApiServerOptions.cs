@@ -28,10 +28,18 @@ public sealed class ApiServerOptions
     public string ContextName { get; set; } = "orchestrator";
 
     /// <summary>
-    /// When true, serve HTTPS with a self-signed certificate generated at start (for 127.0.0.1 and localhost); the
-    /// kubeconfig then carries it as <c>certificate-authority-data</c>.
+    /// When true (the default), serve HTTPS with a self-signed certificate generated at start (for 127.0.0.1 and
+    /// localhost); the kubeconfig then carries it as <c>certificate-authority-data</c>. kubectl sends bearer tokens only
+    /// over TLS, so with false the endpoint is usable by kubectl only if <see cref="Token"/> is not required by clients
+    /// (set <see cref="AllowAnonymous"/>).
     /// </summary>
-    public bool UseTls { get; set; }
+    public bool UseTls { get; set; } = true;
+
+    /// <summary>
+    /// When true, requests without a token are served (a wrong token is still rejected). Off by default; meant for
+    /// plain-HTTP use on a trusted loopback.
+    /// </summary>
+    public bool AllowAnonymous { get; set; }
 
     /// <summary>The version reported by <c>/version</c> (<c>kubectl version</c>'s server version).</summary>
     public string GitVersion { get; set; } = "v1.32.0-orchestrator";

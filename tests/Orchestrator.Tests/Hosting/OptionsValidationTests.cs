@@ -30,16 +30,31 @@ public sealed class OptionsValidationTests
     }
 
     [TestCaseSource(nameof(InvalidSettings)), CancelAfter(30_000)]
-    public async Task StartAsync_InvalidSetting_FailsNamingTheKeyAndWhy(string key, string value, string message, CancellationToken ct)
+    public void StartAsync_InvalidSetting_FailsNamingTheKeyAndWhy(string key, string value, string message, CancellationToken ct)
     {
         // Given appsettings with one invalid value
-        using var host = OrchestratorHost.Build(configuration: new Dictionary<string, string?> { [key] = value });
+        var probe = new StartProbe();
+        using var host = OrchestratorHost.Build(configuration: new Dictionary<string, string?> { [key] = value },
+            services: s => s.AddSingleton<IHostedService>(probe));
 
-        // When the host starts, Then it fails before anything runs, with a message naming the key and the reason
+        // When the host starts, Then it fails before any hosted service starts, with a message naming the key and the reason
         var error = Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(ct));
         Assert.That(error!.Message, Does.Contain(message));
-        var store = host.Services.GetRequiredService<IObjectStore>();
-        Assert.That((await store.ListAsync<Node>(cancellationToken: ct)).Items, Is.Empty, "no node agent started");
+        Assert.That(probe.Started, Is.False, "no hosted service started");
+    }
+
+    /// <summary>A hosted service that only records whether the host started it.</summary>
+    private sealed class StartProbe : IHostedService
+    {
+        public bool Started { get; private set; }
+
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            Started = true;
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     [Test, CancelAfter(30_000)]
