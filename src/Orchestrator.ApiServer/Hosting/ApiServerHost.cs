@@ -67,7 +67,8 @@ internal sealed partial class ApiServerHost : IHostedService, IApiServer, IAsync
             _services.GetService<IOrchestratorClient>(),
             _services.GetRequiredService<TimeProvider>(),
             Token,
-            _options.GitVersion);
+            _options.GitVersion,
+            _options.AllowAnonymous);
         _app.Run(handler.HandleAsync);
         await _app.StartAsync(cancellationToken).ConfigureAwait(false);
 

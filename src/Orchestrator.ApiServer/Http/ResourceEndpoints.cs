@@ -125,12 +125,21 @@ internal sealed partial class ResourceEndpoints(IObjectStore store, IOrchestrato
         return buffer.ToArray();
     }
 
-    private async Task<JsonObject> ReadBodyAsync(HttpContext context)
+    private static async Task<JsonObject> ReadBodyAsync(HttpContext context, ResourceKind? kind = null)
     {
+        var mediaType = context.Request.ContentType?.Split(';')[0].Trim();
         using var buffer = new MemoryStream();
         await context.Request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
         if (buffer.Length == 0) throw StatusError.BadRequest("the request body is empty");
-        return ObjectCodec.ParseObject(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+        var body = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
+        if (mediaType == ProtobufBodies.MediaType && kind is not null && ProtobufBodies.TryDecode(body, kind.Kind) is { } decoded) return decoded;
+        if (mediaType is not (null or "" or "application/json" or "*/*"))
+        {
+            // Other protobuf bodies and CBOR are not served.
+            throw new StatusError(415, "UnsupportedMediaType",
+                $"the body of the request was in an unknown format - accepted media types include: application/json (not {mediaType})");
+        }
+        return ObjectCodec.ParseObject(body);
     }
 
     private KubernetesObject Decode(JsonObject node, ResourcePath path, bool strict)
@@ -148,7 +157,7 @@ internal sealed partial class ResourceEndpoints(IObjectStore store, IOrchestrato
     private async Task CreateAsync(HttpContext context, ResourcePath path)
     {
         if (path.Kind.Namespaced && path.Namespace is null) throw StatusError.MethodNotAllowed($"create {path.Kind.Plural} needs a namespace");
-        var obj = Decode(await ReadBodyAsync(context).ConfigureAwait(false), path, Strict(context.Request));
+        var obj = Decode(await ReadBodyAsync(context, path.Kind).ConfigureAwait(false), path, Strict(context.Request));
         if (IsDryRun(context.Request))
         {
             await WriteObjectAsync(context, 201, obj).ConfigureAwait(false);

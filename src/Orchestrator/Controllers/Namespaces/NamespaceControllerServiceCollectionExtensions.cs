@@ -1,3 +1,4 @@
+using System.Reflection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -45,8 +46,7 @@ public static class NamespaceControllerServiceCollectionExtensions
                     (sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger($"Orchestrator.Controllers.{NamespaceReconciler.Name}"));
             });
         // Any change of content in a terminating namespace (above all, an object leaving it) queues the namespace.
-        var watchContent = typeof(NamespaceControllerServiceCollectionExtensions).GetMethod(nameof(WatchContent),
-            System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!;
+        var watchContent = typeof(NamespaceControllerServiceCollectionExtensions).GetMethod(nameof(WatchContent), BindingFlags.NonPublic | BindingFlags.Static)!;
         foreach (var kind in ApiResources.All.Where(k => k.Namespaced))
         {
             builder = (ControllerBuilder)watchContent.MakeGenericMethod(kind.ClrType).Invoke(null, [builder])!;

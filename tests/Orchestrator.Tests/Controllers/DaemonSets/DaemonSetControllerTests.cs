@@ -136,10 +136,10 @@ public sealed class DaemonSetControllerTests
         var oldHash = Pods("roll")[0].Metadata.Labels[WellKnownLabels.ControllerRevisionHash];
         using var timeline = PodTimeline.Watch(_cluster.Store, Ns);
 
-        await ChangeTemplateAsync("roll", ct);
+        var changed = await ChangeTemplateAsync("roll", ct);
 
-        var after = await _cluster.UntilAsync<DaemonSet>(Ns, "roll", s => s.Status?.UpdatedNumberScheduled == 3 && s.Status.NumberAvailable == 3,
-            "updates every node", ct);
+        var after = await _cluster.UntilAsync<DaemonSet>(Ns, "roll", s => s.Status?.ObservedGeneration == changed.Metadata.Generation &&
+            s.Status.UpdatedNumberScheduled == 3 && s.Status.NumberAvailable == 3 && ActivePods("roll").Count == 3, "updates every node", ct);
         Assert.Multiple(() =>
         {
             Assert.That(ActivePods("roll").Select(p => p.Metadata.Labels[WellKnownLabels.ControllerRevisionHash]), Has.All.Not.EqualTo(oldHash));
@@ -166,10 +166,10 @@ public sealed class DaemonSetControllerTests
         await _cluster.UntilAsync<DaemonSet>(Ns, "surge", s => s.Status?.NumberReady == 3, "has a ready pod on each node", ct);
         using var timeline = PodTimeline.Watch(_cluster.Store, Ns);
 
-        await ChangeTemplateAsync("surge", ct);
+        var changed = await ChangeTemplateAsync("surge", ct);
 
-        await _cluster.UntilAsync<DaemonSet>(Ns, "surge", s => s.Status?.UpdatedNumberScheduled == 3 && s.Status.NumberAvailable == 3
-            && ActivePods("surge").Count == 3, "updates every node", ct);
+        await _cluster.UntilAsync<DaemonSet>(Ns, "surge", s => s.Status?.ObservedGeneration == changed.Metadata.Generation &&
+            s.Status.UpdatedNumberScheduled == 3 && s.Status.NumberAvailable == 3 && ActivePods("surge").Count == 3, "updates every node", ct);
         var worst = 0;
         var mostPods = 0;
         timeline.Replay((_, state) =>
@@ -202,12 +202,13 @@ public sealed class DaemonSetControllerTests
 
         await _cluster.UntilAsync(() => ActivePods("manual").Any(p => p.Spec.NodeName == "node-2" && p.Metadata.Uid != victim.Metadata.Uid && p.IsReady()),
             "node-2 gets a new pod", ct);
-        var status = (await _cluster.UntilAsync<DaemonSet>(Ns, "manual", s => s.Status?.UpdatedNumberScheduled == 1, "counts one updated node", ct)).Status!;
+        var status = (await _cluster.UntilAsync<DaemonSet>(Ns, "manual", s => s.Status?.UpdatedNumberScheduled == 1 && s.Status.NumberReady == 3,
+            "counts one updated node", ct)).Status!;
         Assert.Multiple(() =>
         {
             Assert.That(ActivePods("manual").Single(p => p.Spec.NodeName == "node-2").Metadata.Labels[WellKnownLabels.ControllerRevisionHash], Is.Not.EqualTo(oldHash));
             Assert.That(ActivePods("manual").Count(p => p.Metadata.Labels[WellKnownLabels.ControllerRevisionHash] == oldHash), Is.EqualTo(2));
-            Assert.That(status.NumberReady, Is.EqualTo(3));
+            Assert.That(status.DesiredNumberScheduled, Is.EqualTo(3));
         });
     }
 

@@ -13,11 +13,14 @@ internal sealed class PodTimeline : IObserver<WatchEvent<Pod>>, IDisposable
     private readonly List<WatchEvent<Pod>> _events = [];
     private IDisposable? _subscription;
 
+    private IReadOnlyList<Pod> _initial = [];
+
+    /// <summary>Lists the pods of <paramref name="ns"/> and records every change after that list.</summary>
     public static PodTimeline Watch(IObjectStore store, string ns)
     {
-        var timeline = new PodTimeline();
-        timeline._subscription = store.Watch<Pod>(new WatchOptions { Namespace = ns, ResourceVersion = store.CurrentResourceVersion.ToString() })
-            .Subscribe(timeline);
+        var list = store.ListAsync<Pod>(new ListOptions { Namespace = ns }).AsTask().GetAwaiter().GetResult();
+        var timeline = new PodTimeline { _initial = list.Items };
+        timeline._subscription = store.Watch<Pod>(new WatchOptions { Namespace = ns, ResourceVersion = list.ResourceVersion }).Subscribe(timeline);
         return timeline;
     }
 
@@ -32,11 +35,11 @@ internal sealed class PodTimeline : IObserver<WatchEvent<Pod>>, IDisposable
 
     /// <summary>
     /// Replays the events and calls <paramref name="check"/> with each event and the state of every pod just before it
-    /// (by name; pods that do not exist are absent).
+    /// (by name; pods that do not exist are absent), starting from the pods listed when the timeline started.
     /// </summary>
     public void Replay(Action<WatchEvent<Pod>, IReadOnlyDictionary<string, Pod>> check)
     {
-        var state = new Dictionary<string, Pod>(StringComparer.Ordinal);
+        var state = _initial.ToDictionary(p => p.Metadata.Name!, StringComparer.Ordinal);
         foreach (var e in Events)
         {
             check(e, state);

@@ -79,8 +79,9 @@ public sealed class PersistentVolumeBinderTests
 
         await _store.DeleteAsync<PersistentVolumeClaim>(Ns, "scratch", null, ct);
 
+        var path = volume.Spec.HostPath!.Path;
         await _store.UntilGoneAsync<PersistentVolume>(null, volume.Metadata.Name!, ct);
-        await UntilAsync(() => Task.FromResult(!Directory.Exists(volume.Spec.HostPath.Path)), ct, "the directory is deleted");
+        await UntilAsync(() => Task.FromResult(!Directory.Exists(path)), ct, "the directory is deleted");
     }
 
     [Test]
