@@ -22,7 +22,7 @@ public sealed partial class DockerContainerRuntime
         ArgumentNullException.ThrowIfNull(config);
         var sandbox = await InspectOrNullAsync(sandboxId, "creating a container", cancellationToken).ConfigureAwait(false);
         var sandboxLabels = sandbox?.Config.Labels;
-        if (sandbox is null || sandboxLabels?.GetValueOrDefault(DockerLabels.Role) != DockerLabels.SandboxRole)
+        if (sandbox is null || !Owned(sandbox) || sandboxLabels?.GetValueOrDefault(DockerLabels.Role) != DockerLabels.SandboxRole)
         {
             throw new ContainerRuntimeException($"sandbox {sandboxId} does not exist");
         }
@@ -132,11 +132,12 @@ public sealed partial class DockerContainerRuntime
     }
 
     /// <inheritdoc/>
+    /// <remarks>A container of another cluster id is left alone, as if unknown.</remarks>
     public async ValueTask RemoveContainerAsync(string containerId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(containerId);
         var container = await InspectOrNullAsync(containerId, "removing the container", cancellationToken).ConfigureAwait(false);
-        if (container is null) return;
+        if (container is null || !Owned(container)) return;
         await ForceRemoveAsync(containerId, cancellationToken).ConfigureAwait(false);
         TerminationMessageFile.Delete(container.Config.Labels?.GetValueOrDefault(DockerLabels.TerminationMessageFile));
     }

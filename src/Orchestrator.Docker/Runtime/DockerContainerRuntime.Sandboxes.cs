@@ -56,6 +56,7 @@ public sealed partial class DockerContainerRuntime
     {
         ArgumentException.ThrowIfNullOrEmpty(sandboxId);
         var sandbox = await InspectOrNullAsync(sandboxId, "removing the pod sandbox", cancellationToken).ConfigureAwait(false);
+        if (sandbox is not null && !Owned(sandbox)) return; // not this cluster's: never touched
         var containers = await ListOwnedAsync(DockerLabels.ContainerRole,
             new Dictionary<string, string> { [DockerLabels.SandboxId] = sandboxId }, runningOnly: false, cancellationToken).ConfigureAwait(false);
         await Parallel.ForEachAsync(containers, Parallelism(cancellationToken), async (container, ct) =>
@@ -103,6 +104,10 @@ public sealed partial class DockerContainerRuntime
         }
         await EngineAsync(ct => _client.StartContainerAsync(id, ct), "starting the pod sandbox", cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>Whether a container carries this runtime's cluster id.</summary>
+    private bool Owned(ContainerInspectResponse container) =>
+        container.Config.Labels?.GetValueOrDefault(DockerLabels.ClusterId) == _settings.ClusterId;
 
     private ContainerCreateRequest SandboxRequest(PodSandboxConfig config, SandboxLayout layout)
     {

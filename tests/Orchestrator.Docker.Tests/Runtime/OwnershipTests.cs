@@ -59,6 +59,34 @@ public sealed class OwnershipTests : DockerRuntimeFixture
 
     [Test]
     [CancelAfter(TestTimeoutMs)]
+    public async Task RemoveAndList_ContainerOfAnotherOwner_IsNeitherListedNorTouched(CancellationToken ct)
+    {
+        // Given a container that is not this cluster's, even though it carries a pod's labels
+        var sandbox = Sandbox("foreign");
+        var labels = DockerTestEnvironment.Labels(DockerTestEnvironment.NewRunId(), (ContainerLabels.PodUid, sandbox.PodUid));
+        var foreign = await Client.CreateContainerAsync(null, new ContainerCreateRequest
+        {
+            Image = DockerTestEnvironment.BusyboxImage, Cmd = ["sleep", "300"], Labels = labels,
+        }, ct);
+        try
+        {
+            // When the runtime is asked to list and remove it
+            var listed = await Runtime.ListContainersAsync(new Dictionary<string, string> { [ContainerLabels.PodUid] = sandbox.PodUid }, ct);
+            await Runtime.RemoveContainerAsync(foreign, ct);
+            await Runtime.RemoveSandboxAsync(foreign, ct);
+
+            // Then it does not see it and leaves it alone
+            Assert.That(listed, Is.Empty);
+            Assert.That((await Client.InspectContainerAsync(foreign, ct)).Id, Is.EqualTo(foreign));
+        }
+        finally
+        {
+            await Client.RemoveContainerAsync(foreign, force: true, ct: ct);
+        }
+    }
+
+    [Test]
+    [CancelAfter(TestTimeoutMs)]
     public async Task ConnectAsync_LeftoversOfAnEarlierRun_AreReapedAndTheRestIsKept(CancellationToken ct)
     {
         // Given an earlier run of a cluster that left a pod of a node that no longer exists, a container whose sandbox
