@@ -20,6 +20,7 @@ internal static class Program
         ["docker"] = Docker.DockerScenario.RunAsync,
         ["deployment"] = DeploymentScenario.RunAsync,
         ["scheduler"] = Scheduling.SchedulerScenario.RunAsync,
+        ["apiserver"] = ApiServer.ApiServerScenario.RunAsync,
     };
 
     public static async Task<int> Main(string[] args)

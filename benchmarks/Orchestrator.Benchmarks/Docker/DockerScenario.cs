@@ -148,7 +148,9 @@ internal static class DockerScenario
             }
         }));
         var serving = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        await Task.WhenAll(ids.SelectMany(g => g).Select(id => client.RemoveContainerAsync(id, force: true, ct: cancellationToken)));
+        // Joined containers before their sandboxes (removing both at once can leave the engine a stale endpoint).
+        await Task.WhenAll(ids.Select(g => g[^1]).Select(id => client.RemoveContainerAsync(id, force: true, ct: cancellationToken)));
+        await Task.WhenAll(ids.Where(g => g.Count > 1).Select(g => client.RemoveContainerAsync(g[0], force: true, ct: cancellationToken)));
         return (started, serving);
     }
 

@@ -103,7 +103,11 @@ internal static class ProtobufBodies
             }
             switch (field.Shape)
             {
-                case Shape.String: obj[field.Name] = reader.String(); break;
+                case Shape.String:
+                    // Go writes zero values; an empty string means unset (so that defaults such as Secret type Opaque apply).
+                    var text = reader.String();
+                    if (text.Length > 0) obj[field.Name] = text;
+                    break;
                 case Shape.Bool: obj[field.Name] = reader.Varint() != 0; break;
                 case Shape.Int: obj[field.Name] = (long)reader.Varint(); break;
                 case Shape.Message: obj[field.Name] = ReadMessage(new Reader(reader.Bytes()), field.Message!); break;

@@ -76,8 +76,12 @@ public sealed partial class DockerContainerRuntime
     {
         var filter = new Dictionary<string, string> { [ContainerLabels.NodeName] = _settings.NodeName };
         var owned = await ListOwnedAsync(null, filter, runningOnly: false, cancellationToken).ConfigureAwait(false);
-        await Parallel.ForEachAsync(owned, Parallelism(cancellationToken),
-            async (container, ct) => await ForceRemoveAsync(container.Id, ct).ConfigureAwait(false)).ConfigureAwait(false);
+        // Containers before their sandboxes: removing both of a pair at once can leave the engine a stale network endpoint.
+        foreach (var group in owned.GroupBy(c => c.Labels?.GetValueOrDefault(DockerLabels.Role) == DockerLabels.SandboxRole).OrderBy(g => g.Key))
+        {
+            await Parallel.ForEachAsync(group, Parallelism(cancellationToken),
+                async (container, ct) => await ForceRemoveAsync(container.Id, ct).ConfigureAwait(false)).ConfigureAwait(false);
+        }
         SandboxDirectories.Delete(_settings.DataDirectory, _settings.MemoryDataDirectory);
     }
 

@@ -27,6 +27,7 @@ internal sealed class KindStore
     private readonly KeyOrder _order = new();
     private readonly ResourceVersionClock _clock;
     private readonly Func<KubernetesObject, object?>? _spec;
+    private int _count;
     private readonly Func<KubernetesObject, object?>? _status;
 
     public KindStore(ResourceKind kind, ResourceVersionClock clock, int historySize)
@@ -56,7 +57,8 @@ internal sealed class KindStore
     /// <summary>Wakes this kind's watchers after a change is published.</summary>
     public WatchSignal Signal { get; } = new();
 
-    public int Count => _slots.Count;
+    /// <summary>The number of stored objects (maintained by writers; <see cref="ConcurrentDictionary{TKey, TValue}.Count"/> takes every lock).</summary>
+    public int Count => Volatile.Read(ref _count);
 
     public ObjectSlot? Find(ObjectKey key) => _slots.TryGetValue(key, out var slot) ? slot : null;
 
@@ -65,6 +67,7 @@ internal sealed class KindStore
     {
         var slot = new ObjectSlot(key, obj);
         _slots[key] = slot;
+        Volatile.Write(ref _count, _count + 1);
         _index.Add(slot, obj);
         _order.Inserted();
         History.Append(resourceVersion, WatchEventType.Added, obj, null);
@@ -84,6 +87,7 @@ internal sealed class KindStore
     {
         var previous = slot.Current;
         _slots.TryRemove(slot.Key, out _);
+        Volatile.Write(ref _count, _count - 1);
         _index.Remove(slot, previous);
         slot.Removed = true;
         History.Append(resourceVersion, WatchEventType.Deleted, final, previous);
@@ -129,7 +133,7 @@ internal sealed class KindStore
     private bool TryReadSnapshot(WatchFilter filter, long? at, ObjectKey? after, bool exclusive, out KindSnapshot snapshot)
     {
         snapshot = default;
-        if (_order.NeedsRebuild(_slots.Count)) _order.Rebuild(_slots.Select(static pair => pair.Value));
+        if (_order.NeedsRebuild(Count)) _order.Rebuild(_slots.Select(static pair => pair.Value));
         var epoch = _order.Epoch;
         ObjectSlot[]? candidates;
         bool allMatch;
@@ -149,7 +153,7 @@ internal sealed class KindStore
         var target = at ?? now;
         if (target < History.CompactedResourceVersion) throw Expired(target);
 
-        var buffer = new EntryBuffer(candidates?.Length ?? _slots.Count + 64);
+        var buffer = new EntryBuffer(candidates?.Length ?? Count + 64);
         if (candidates is not null)
         {
             foreach (var slot in candidates) buffer.Add(slot.Key, slot.Current, KeyOrder.RankOf(slot, epoch));

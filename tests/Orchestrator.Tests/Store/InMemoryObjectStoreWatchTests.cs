@@ -221,7 +221,6 @@ public sealed class InMemoryObjectStoreWatchTests
         var recorder = new WatchRecorder<Pod>();
         using var watch = _store.Watch<Pod>(new WatchOptions { ResourceVersion = pod.Metadata.ResourceVersion, AllowBookmarks = true }).Subscribe(recorder);
         await _store.CreateAsync<ConfigMap>(new ConfigMap { Metadata = new() { Name = "cfg", Namespace = "default" } });
-        await Task.Yield();
 
         _time.Advance(TimeSpan.FromMinutes(1));
         var events = await recorder.WaitForCountAsync(1);

@@ -75,6 +75,8 @@ internal sealed partial class DaemonSetReconciler : IReconciler
             throw new TerminalException($"DaemonSet {key} has an invalid selector: {e.Message}", e);
         }
 
+        // Before reading the pods: once the cache shows this controller's own writes, the pods read next include them.
+        var synced = await _expectations.SatisfiedAsync(key, _pods, _store, cancellationToken).ConfigureAwait(false);
         var (owned, orphans) = ControllerRefs.Candidates(_pods, set);
         var pods = await new ControllerRefManager<Pod>(_store, set, selector).ClaimAsync(owned, orphans, static _ => true, cancellationToken)
             .ConfigureAwait(false);
@@ -86,7 +88,6 @@ internal sealed partial class DaemonSetReconciler : IReconciler
         var spec = DaemonSetPlacement.WithDaemonTolerations(set.Spec.Template.Spec);
         var now = _time.GetUtcNow();
 
-        var synced = await _expectations.SatisfiedAsync(key, _pods, _store, cancellationToken).ConfigureAwait(false);
         TimeSpan? requeue = null;
         if (synced && set.Metadata.DeletionTimestamp is null)
         {

@@ -2,6 +2,7 @@ using Orchestrator.Api;
 using Orchestrator.Controllers;
 using Orchestrator.Store;
 using Orchestrator.Tests.Testing;
+using Orchestrator.Tests.Controllers.Jobs;
 using static Orchestrator.Tests.Controllers.Jobs.BatchFixtures;
 
 namespace Orchestrator.Tests.Controllers.CronJobs;
@@ -33,6 +34,7 @@ public sealed class CronJobControllerTests
     {
         await _cluster.Store.CreateAsync(CronJob("every5", "*/5 * * * *", Template()), ct);
 
+        await Scheduled(1, ct);
         _time.Advance(TimeSpan.FromMinutes(5));
         var first = await UntilJobAsync("every5", Start.AddMinutes(5), ct);
         Assert.Multiple(() =>
@@ -44,6 +46,7 @@ public sealed class CronJobControllerTests
         var status = (await _cluster.UntilAsync<CronJob>(Ns, "every5", c => c.Status?.Active.Count == 1, "lists the Job as active", ct)).Status!;
         Assert.That(status.LastScheduleTime, Is.EqualTo(Start.AddMinutes(5)));
 
+        await Scheduled(1, ct);
         _time.Advance(TimeSpan.FromMinutes(4) + TimeSpan.FromSeconds(59));
         Assert.That(JobsOf("every5"), Has.Count.EqualTo(1), "nothing runs between two schedule times");
         _time.Advance(TimeSpan.FromSeconds(1));
@@ -59,9 +62,11 @@ public sealed class CronJobControllerTests
     public async Task Reconcile_ForbidWhileJobActive_SkipsTheRun(CancellationToken ct)
     {
         await _cluster.Store.CreateAsync(CronJob("forbid", "*/5 * * * *", Template(), ConcurrencyPolicy.Forbid), ct);
+        await Scheduled(1, ct);
         _time.Advance(TimeSpan.FromMinutes(5));
         await UntilJobAsync("forbid", Start.AddMinutes(5), ct);
 
+        await Scheduled(1, ct);
         _time.Advance(TimeSpan.FromMinutes(5));
 
         await _cluster.UntilAsync(() => _cluster.EventsFor(Ns, "forbid").Any(e => e.Reason == "JobAlreadyActive"), "a JobAlreadyActive event", ct);
@@ -76,9 +81,11 @@ public sealed class CronJobControllerTests
     public async Task Reconcile_ReplaceWhileJobActive_DeletesItAndStartsNew(CancellationToken ct)
     {
         await _cluster.Store.CreateAsync(CronJob("replace", "*/5 * * * *", Template(), ConcurrencyPolicy.Replace), ct);
+        await Scheduled(1, ct);
         _time.Advance(TimeSpan.FromMinutes(5));
         var first = await UntilJobAsync("replace", Start.AddMinutes(5), ct);
 
+        await Scheduled(1, ct);
         _time.Advance(TimeSpan.FromMinutes(5));
         var second = await UntilJobAsync("replace", Start.AddMinutes(10), ct);
 
@@ -100,6 +107,7 @@ public sealed class CronJobControllerTests
         Assert.That(JobsOf("hourly").Select(j => j.Metadata.Name), Is.EqualTo(new[] { job.Metadata.Name }), "01:00 and 02:00 are not run");
         await _cluster.UntilAsync<CronJob>(Ns, "hourly", c => c.Status?.LastScheduleTime == Start.AddHours(3), "records 03:00", ct);
 
+        await Scheduled(1, ct);
         _time.Advance(TimeSpan.FromMinutes(30));
         await UntilJobAsync("hourly", Start.AddHours(4), ct);
     }
@@ -111,6 +119,7 @@ public sealed class CronJobControllerTests
         _time.Advance(TimeSpan.FromHours(3.5));
 
         await SetSuspendAsync("late", false, ct);
+        await Scheduled(1, ct);
         _time.Advance(TimeSpan.FromMinutes(30));
 
         var job = await UntilJobAsync("late", Start.AddHours(4), ct);
@@ -157,6 +166,7 @@ public sealed class CronJobControllerTests
 
         for (var run = 1; run <= 4; run++)
         {
+            await Scheduled(2, ct);
             _time.Advance(TimeSpan.FromMinutes(5) - (run == 1 ? TimeSpan.Zero : TimeSpan.FromSeconds(1)));
             var at = Start.AddMinutes(5 * run);
             await UntilJobAsync("works", at, ct);
@@ -187,11 +197,15 @@ public sealed class CronJobControllerTests
         // 00:00 UTC is 09:00 in Tokyo: the next 09:00 there is 24 hours later.
         await _cluster.Store.CreateAsync(CronJob("tokyo", "0 9 * * *", Template(), timeZone: "Asia/Tokyo"), ct);
 
+        await Scheduled(1, ct);
         _time.Advance(TimeSpan.FromHours(24));
 
         var job = await UntilJobAsync("tokyo", Start.AddDays(1), ct);
         Assert.That(job.Metadata.Annotations[WellKnownLabels.CronJobScheduledTimestamp], Is.EqualTo("2026-01-02T09:00:00+09:00"));
     }
+
+    /// <summary>Waits until the controller has scheduled its next look at the CronJobs, so moving the clock cannot skip it.</summary>
+    private Task Scheduled(int cronJobs, CancellationToken ct) => _cluster.UntilScheduledAsync(CronJobReconciler.Name, cronJobs, ct);
 
     private static string JobName(string cronJob, DateTimeOffset scheduled) => $"{cronJob}-{scheduled.ToUnixTimeSeconds() / 60}";
 

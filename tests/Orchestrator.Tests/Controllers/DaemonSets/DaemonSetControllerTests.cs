@@ -180,7 +180,7 @@ public sealed class DaemonSetControllerTests
         Assert.Multiple(() =>
         {
             Assert.That(worst, Is.Zero, "every node keeps an available pod");
-            Assert.That(mostPods, Is.EqualTo(4), "one surge pod at a time");
+            Assert.That(mostPods, Is.EqualTo(4), $"one surge pod at a time; events: {string.Join(" | ", timeline.Events.Select(e => $"{e.Type} {e.Object.Metadata.Name} {e.Object.Spec.NodeName} del={e.Object.Metadata.DeletionTimestamp is not null} ready={e.Object.IsReady()} hash={e.Object.Metadata.Labels.GetValueOrDefault(WellKnownLabels.ControllerRevisionHash)}"))}");
         });
     }
 

@@ -68,6 +68,7 @@ public sealed class JobControllerTests
             await _cluster.UntilAsync(() => _cluster.RunningPodsOf("flaky").Count == 1, $"attempt {failures} runs", ct);
             _time.Advance(TimeSpan.FromSeconds(1));
             await _cluster.UntilAsync<Job>(Ns, "flaky", j => j.Status?.Failed == failures, $"has {failures} failed pods", ct);
+            await Scheduled(ct);
             _time.Advance(TimeSpan.FromSeconds(backoff - 1));
             Assert.That(_cluster.PodsOf("flaky"), Has.Count.EqualTo(failures), "no replacement before the back-off ends");
             _time.Advance(TimeSpan.FromSeconds(1));
@@ -93,6 +94,7 @@ public sealed class JobControllerTests
     {
         await _cluster.Store.CreateAsync(Job("slow", Template(), parallelism: 2, completions: 2, activeDeadlineSeconds: 30), ct);
         await _cluster.UntilAsync(() => _cluster.RunningPodsOf("slow").Count == 2, "two pods run", ct);
+        await Scheduled(ct);
 
         _time.Advance(TimeSpan.FromSeconds(29));
         var running = await _cluster.UntilAsync<Job>(Ns, "slow", j => j.Status?.Active == 2, "counts two active pods", ct);
@@ -172,6 +174,7 @@ public sealed class JobControllerTests
         await _cluster.UntilAsync(() => _cluster.RunningPodsOf("short").Count == 1, "the pod runs", ct);
         _time.Advance(TimeSpan.FromSeconds(1));
         await _cluster.UntilAsync<Job>(Ns, "short", j => j.TrueCondition(JobConditionType.Complete) is not null, "is Complete", ct);
+        await Scheduled(ct);
 
         _time.Advance(TimeSpan.FromSeconds(59));
         Assert.That(_cluster.Get<Job>(Ns, "short"), Is.Not.Null, "kept until the TTL has passed");
@@ -200,9 +203,11 @@ public sealed class JobControllerTests
         // Index 1 fails once (its pod is deleted): the others succeed at 5 s, index 1 is retried after the 10 s back-off.
         await _cluster.Store.DeleteAsync<Pod>(Ns, pods[1].Metadata.Name!, null, ct);
         await _cluster.UntilAsync<Job>(Ns, "indexed", j => j.Status?.Failed == 1, "counts the failure of index 1", ct);
+        await Scheduled(ct);
         _time.Advance(TimeSpan.FromSeconds(5));
         var partial = await _cluster.UntilAsync<Job>(Ns, "indexed", j => j.Status?.Succeeded == 2, "indexes 0 and 2 succeeded", ct);
         Assert.That(partial.Status!.CompletedIndexes, Is.EqualTo("0,2"));
+        await Scheduled(ct);
         _time.Advance(TimeSpan.FromSeconds(5));
         await _cluster.UntilAsync(() => _cluster.RunningPodsOf("indexed").Any(p => p.Metadata.Labels[WellKnownLabels.JobCompletionIndex] == "1"),
             "index 1 runs again", ct);
@@ -227,7 +232,8 @@ public sealed class JobControllerTests
         _time.Advance(TimeSpan.FromSeconds(1));
         await _cluster.UntilAsync(() => _cluster.Get<Job>(Ns, "crashy")!.IsFinished() ||
             _cluster.PodsOf("crashy").SingleOrDefault()?.Status?.ContainerStatuses.SingleOrDefault()?.State.Running is null, "the container exited", ct);
-        if (!_cluster.Get<Job>(Ns, "crashy")!.IsFinished()) _time.Advance(TimeSpan.FromSeconds(10));
+        // The node agent restarts it after its own back-off, on the fake clock.
+        await _cluster.UntilTickingAsync(() => _cluster.Get<Job>(Ns, "crashy")!.IsFinished(), "the Job fails", TimeSpan.FromSeconds(10), ct);
 
         var job = await _cluster.UntilAsync<Job>(Ns, "crashy", j => j.TrueCondition(JobConditionType.Failed) is not null, "is Failed", ct);
         Assert.Multiple(() =>
@@ -239,6 +245,9 @@ public sealed class JobControllerTests
         var final = await _cluster.UntilAsync<Job>(Ns, "crashy", j => j.Status?.Failed == 1 && j.Status.Active == 0, "counts the deleted pod as failed", ct);
         Assert.That(final.Status!.Succeeded, Is.Zero);
     }
+
+    /// <summary>Waits until the Job controller has registered the requeue it computed from the present.</summary>
+    private Task Scheduled(CancellationToken ct) => _cluster.UntilScheduledAsync(JobReconciler.Name, 1, ct);
 
     private int Succeeded(string job) => _cluster.PodsOf(job).Count(p => p.Status?.Phase == PodPhase.Succeeded);
 

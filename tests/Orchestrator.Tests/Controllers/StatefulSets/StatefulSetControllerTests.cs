@@ -3,6 +3,7 @@ using Orchestrator.Api;
 using Orchestrator.Controllers;
 using Orchestrator.Runtime.Simulated;
 using Orchestrator.Store;
+using Orchestrator.Tests.Controllers.Jobs;
 using Orchestrator.Tests.Testing;
 
 namespace Orchestrator.Tests.Controllers.StatefulSets;
@@ -15,6 +16,9 @@ namespace Orchestrator.Tests.Controllers.StatefulSets;
 public sealed class StatefulSetControllerTests
 {
     private const string Ns = "default";
+
+    /// <summary>How far to move the clock while waiting on claims: the node agent's retry interval for unresolved volumes.</summary>
+    private static readonly TimeSpan Retry = TimeSpan.FromSeconds(10);
 
     private FakeTimeProvider _time = null!;
     private TestCluster _cluster = null!;
@@ -112,7 +116,8 @@ public sealed class StatefulSetControllerTests
     public async Task Reconcile_VolumeClaimTemplates_OneBoundClaimPerOrdinalReusedByReplacementPods(CancellationToken ct)
     {
         await _cluster.Store.CreateAsync(StatefulSet("kv", 2, claims: true), ct);
-        await _cluster.UntilAsync<StatefulSet>(Ns, "kv", s => s.Status?.ReadyReplicas == 2, "has two ready pods", ct);
+        // A node agent that started a pod before its claim was bound retries on its clock.
+        await _cluster.UntilTickingAsync(() => _cluster.Get<StatefulSet>(Ns, "kv")?.Status?.ReadyReplicas == 2, "kv has two ready pods", Retry, ct);
         var claim0 = await _cluster.UntilAsync<PersistentVolumeClaim>(Ns, "data-kv-0", c => c.IsBound(), "is bound", ct);
         var claim1 = await _cluster.UntilAsync<PersistentVolumeClaim>(Ns, "data-kv-1", c => c.IsBound(), "is bound", ct);
         var pod0 = _cluster.Get<Pod>(Ns, "kv-0")!;
@@ -125,7 +130,9 @@ public sealed class StatefulSetControllerTests
         });
 
         await _cluster.Store.DeleteAsync<Pod>(Ns, "kv-0", null, ct);
-        var replacement = await _cluster.UntilAsync<Pod>(Ns, "kv-0", p => p.Metadata.Uid != pod0.Metadata.Uid && p.IsReady(), "is replaced", ct);
+        await _cluster.UntilTickingAsync(() => _cluster.Get<Pod>(Ns, "kv-0") is { } p && p.Metadata.Uid != pod0.Metadata.Uid && p.IsReady(),
+            "kv-0 is replaced", Retry, ct);
+        var replacement = _cluster.Get<Pod>(Ns, "kv-0")!;
         Assert.Multiple(() =>
         {
             Assert.That(replacement.Spec.Volumes.Single(v => v.Name == "data").PersistentVolumeClaim!.ClaimName, Is.EqualTo("data-kv-0"));
@@ -136,7 +143,8 @@ public sealed class StatefulSetControllerTests
         await _cluster.UntilAsync(() => _cluster.Get<Pod>(Ns, "kv-1") is null, "kv-1 is gone", ct);
         Assert.That(_cluster.Get<PersistentVolumeClaim>(Ns, "data-kv-1")?.Metadata.Uid, Is.EqualTo(claim1.Metadata.Uid), "the claim survives the scale-down");
         await ScaleAsync("kv", 2, ct);
-        var back = await _cluster.UntilAsync<Pod>(Ns, "kv-1", p => p.IsReady(), "is back", ct);
+        await _cluster.UntilTickingAsync(() => _cluster.Get<Pod>(Ns, "kv-1")?.IsReady() == true, "kv-1 is back", Retry, ct);
+        var back = _cluster.Get<Pod>(Ns, "kv-1")!;
         Assert.That(back.Spec.Volumes.Single(v => v.Name == "data").PersistentVolumeClaim!.ClaimName, Is.EqualTo("data-kv-1"));
         Assert.That(_cluster.Get<PersistentVolumeClaim>(Ns, "data-kv-1")!.Metadata.Uid, Is.EqualTo(claim1.Metadata.Uid));
     }
@@ -157,7 +165,7 @@ public sealed class StatefulSetControllerTests
             },
         };
         var created = await _cluster.Store.CreateAsync(set, ct);
-        await _cluster.UntilAsync<StatefulSet>(Ns, "tmp", s => s.Status?.ReadyReplicas == 2, "has two ready pods", ct);
+        await _cluster.UntilTickingAsync(() => _cluster.Get<StatefulSet>(Ns, "tmp")?.Status?.ReadyReplicas == 2, "tmp has two ready pods", Retry, ct);
         var claim = _cluster.Get<PersistentVolumeClaim>(Ns, "data-tmp-0")!;
         Assert.That(claim.Metadata.OwnerReferences.Single().Uid, Is.EqualTo(created.Metadata.Uid), "whenDeleted Delete: the set owns its claims");
 
