@@ -41,6 +41,7 @@ internal sealed partial class ResourceEndpoints
             response.StatusCode = 200;
             response.ContentType = "text/plain";
             await response.StartAsync(context.RequestAborted).ConfigureAwait(false);
+            await response.BodyWriter.FlushAsync(context.RequestAborted).ConfigureAwait(false);
             try
             {
                 while (more)

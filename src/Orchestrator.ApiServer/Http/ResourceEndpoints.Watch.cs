@@ -43,6 +43,8 @@ internal sealed partial class ResourceEndpoints
         response.Headers.CacheControl = "no-cache, private";
         await response.StartAsync(linked.Token).ConfigureAwait(false);
         var body = response.BodyWriter;
+        // Send the headers now, so that the client knows the watch is established before the first event.
+        await body.FlushAsync(linked.Token).ConfigureAwait(false);
         try
         {
             while (await channel.Reader.WaitToReadAsync(linked.Token).ConfigureAwait(false))

@@ -67,6 +67,16 @@ internal sealed record DockerHostConfig
 
     /// <summary>tmpfs mount path to options (e.g. <c>size=64m</c>).</summary>
     public IReadOnlyDictionary<string, string>? Tmpfs { get; init; }
+
+    /// <summary>The log driver; the engine's default (usually <c>json-file</c>) when null.</summary>
+    public DockerLogConfig? LogConfig { get; init; }
+}
+
+/// <summary>A container's log driver (<c>json-file</c>, <c>local</c>, <c>none</c>, …) and its options.</summary>
+internal sealed record DockerLogConfig(string Type, IReadOnlyDictionary<string, string>? Config = null)
+{
+    /// <summary>No logs at all (for containers whose output nobody reads).</summary>
+    public static readonly DockerLogConfig None = new("none");
 }
 
 /// <summary>A host address and port a container port is published on; empty means any address or a free port.</summary>

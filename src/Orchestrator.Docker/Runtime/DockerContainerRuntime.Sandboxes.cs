@@ -143,6 +143,7 @@ public sealed partial class DockerContainerRuntime
                 DnsSearch = config.Dns is { Searches.Count: > 0 } search ? search.Searches : null,
                 DnsOptions = config.Dns is { Options.Count: > 0 } options ? options.Options : null,
                 ExtraHosts = config.HostEntries.Count == 0 ? null : [.. config.HostEntries.SelectMany(h => h.Hostnames.Select(n => $"{n}:{h.Ip}"))],
+                LogConfig = DockerLogConfig.None, // the sandbox prints nothing worth keeping: spare the engine a log file per pod
             },
             NetworkingConfig = userNetwork && !config.HostNetwork
                 ? new DockerNetworkingConfig

@@ -83,6 +83,7 @@ public sealed partial class InMemoryObjectStore
             var slot = store.Find(key) ?? throw new NotFoundException(store.QualifiedResource, key.Namespace, key.Name);
             var stored = slot.Current;
             var sm = stored.Metadata;
+            CheckPrecondition(store, key, obj.Metadata.ResourceVersion, sm);
             // Defaulting is idempotent and reads the spec, the labels and the name and uid (which an update keeps), so an
             // object that keeps the stored (already defaulted) spec and labels is its own defaulted form; this spares most
             // metadata-only updates the work. Otherwise it is defaulted as it will be stored, with the stored uid.
@@ -90,7 +91,6 @@ public sealed partial class InMemoryObjectStore
                 ? obj
                 : ObjectDefaulter.ApplyDefaults(string.IsNullOrEmpty(obj.Metadata.Uid) ? obj with { Metadata = obj.Metadata with { Uid = sm.Uid } } : obj);
             var im = incoming.Metadata;
-            CheckPrecondition(store, key, obj.Metadata.ResourceVersion, sm);
             if (!string.IsNullOrEmpty(im.Uid) && im.Uid != sm.Uid)
             {
                 throw Invalid(kind, key, "metadata.uid", $"Invalid value: \"{im.Uid}\": field is immutable");

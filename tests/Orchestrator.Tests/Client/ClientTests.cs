@@ -115,6 +115,8 @@ public sealed class ClientTests
         await host.Client.ApplyAsync(new ConfigMap { Metadata = new ObjectMeta { Name = "a" }, Data = new Dictionary<string, string> { ["k"] = "v" } }, ct);
         await host.Client.DeleteAsync<ConfigMap>("default", "a", cancellationToken: ct);
         try { await deleted.Task.WaitAsync(TimeSpan.FromSeconds(3), ct); } catch (TimeoutException) { }
+        var direct = await host.Client.ListAsync<ConfigMap>("default", cancellationToken: ct);
+        TestContext.Out.WriteLine($"DBG events={events.Count} list={string.Join(",", direct.Select(c => c.Metadata.Name))} rv={host.Client.Store.CurrentResourceVersion}");
 
         lock (events)
         {

@@ -39,6 +39,13 @@ internal sealed partial class DaemonSetReconciler
                 foreach (var pod in onNode)
                 {
                     if (WorkloadPods.IsTerminating(pod)) continue;
+                    if (!shouldRun && string.IsNullOrEmpty(pod.Spec.NodeName))
+                    {
+                        // Not bound yet, and the node no longer takes new daemon pods (a NoSchedule taint appeared): the
+                        // scheduler could never place it. Kubernetes leaves such a pod pending; it is removed here.
+                        toDelete.Add((pod, false));
+                        continue;
+                    }
                     if (pod.Status?.Phase == PodPhase.Failed)
                     {
                         if (InFailedPodBackOff(key, name, now) is { } wait)

@@ -119,12 +119,13 @@ public sealed class DaemonSetControllerTests
         await _cluster.Store.CreateAsync(DaemonSet("plain"), ct);
         await _cluster.Store.CreateAsync(tolerant, ct);
 
-        await _cluster.UntilAsync<DaemonSet>(Ns, "plain", s => s.Status?.NumberReady == 2 && s.Status.DesiredNumberScheduled == 2, "runs on the untainted nodes", ct);
+        await _cluster.UntilAsync<DaemonSet>(Ns, "plain", s => s.Status?.NumberReady == 2 && s.Status.DesiredNumberScheduled == 2
+            && ActivePods("plain").Count == 2, "runs on the untainted nodes", ct);
         await _cluster.UntilAsync<DaemonSet>(Ns, "tolerant", s => s.Status?.NumberReady == 3, "runs on every node", ct);
         Assert.Multiple(() =>
         {
-            Assert.That(Pods("plain").Select(p => p.Spec.NodeName), Is.EquivalentTo(new[] { "node-1", "node-2" }));
-            Assert.That(Pods("tolerant").Select(p => p.Spec.NodeName), Is.EquivalentTo(SimulatedNodes));
+            Assert.That(ActivePods("plain").Select(p => p.Spec.NodeName), Is.EquivalentTo(new[] { "node-1", "node-2" }));
+            Assert.That(ActivePods("tolerant").Select(p => p.Spec.NodeName), Is.EquivalentTo(SimulatedNodes));
         });
     }
 
