@@ -36,6 +36,9 @@ internal sealed partial class JobReconciler : IReconciler
     /// <summary>The controller name, in logs and metrics, and the component of its events.</summary>
     public const string Name = "job-controller";
 
+    /// <summary>The <c>spec.managedBy</c> value of Jobs this controller reconciles (besides unset).</summary>
+    public const string BuiltInManager = "kubernetes.io/job-controller";
+
     /// <summary>Index of pods carrying the tracking finalizer, by the <c>namespace/name</c> of the Job controlling them.</summary>
     private const string TrackedByJob = "jobs:tracked-by-job";
 
@@ -78,6 +81,8 @@ internal sealed partial class JobReconciler : IReconciler
             _backoff.Remove(key);
             return ReconcileResult.Done;
         }
+        // A Job managed by another controller (spec.managedBy) is left to it, as Kubernetes does.
+        if (job.Spec.ManagedBy is { } manager && manager != BuiltInManager) return ReconcileResult.Done;
         if (!await _expectations.SatisfiedAsync(key, _pods, _store, cancellationToken).ConfigureAwait(false)) return ReconcileResult.Done;
 
         Selector selector;

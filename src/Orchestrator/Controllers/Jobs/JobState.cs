@@ -11,6 +11,7 @@ internal sealed class JobState
     private readonly HashSet<string> _uncountedSucceeded;
     private readonly HashSet<string> _uncountedFailed;
     private readonly int _completions;
+    private readonly HashSet<string> _new;
 
     public JobState(Job job, IReadOnlyList<Pod> pods, DateTimeOffset now)
     {
@@ -28,6 +29,7 @@ internal sealed class JobState
             if (pod.Status?.Phase == PodPhase.Succeeded) NewSucceeded.Add(pod);
             else if (IsFailed(job, pod)) NewFailed.Add(pod);
         }
+        _new = new HashSet<string>(NewSucceeded.Concat(NewFailed).Select(p => p.Metadata.Uid!), StringComparer.Ordinal);
         Active = [.. pods.Where(PodAvailability.IsActive)];
         Completed = IsIndexed ? CompletionIndexes.Parse(Status.CompletedIndexes, _completions) : [];
         if (IsIndexed)
@@ -75,7 +77,7 @@ internal sealed class JobState
     /// True when the pod is counted by this reconcile (recorded before, or newly finished), so its tracking finalizer can go.
     /// </summary>
     public bool IsRecorded(Pod pod) =>
-        JobReconciler.HasTrackingFinalizer(pod) && (IsUncounted(pod) || NewSucceeded.Contains(pod) || NewFailed.Contains(pod));
+        JobReconciler.HasTrackingFinalizer(pod) && (IsUncounted(pod) || pod.Metadata.Uid is { } uid && _new.Contains(uid));
 
     /// <summary>
     /// The Job is done: every index completed (Indexed), <c>completions</c> pods succeeded, or, in the work-queue mode, one
