@@ -143,6 +143,25 @@ else
         || die "the second dockerd did not answer within 60 s; see $LOG_DIR/orch-docker2.log"
 fi
 
+# Starting a second dockerd deletes the first engine's default bridge (docker0) even with -b pointing elsewhere;
+# the first engine keeps answering but cannot start containers on it. Restart it so that it recreates docker0.
+default_bridge=$(docker network inspect bridge -f '{{index .Options "com.docker.network.bridge.name"}}' 2>/dev/null || true)
+if [ -n "$default_bridge" ] && [ -z "${DOCKER_HOST:-}" ] && ! ip link show "$default_bridge" >/dev/null 2>&1; then
+    log "the first engine lost its bridge $default_bridge; restarting it"
+    if [ -d /run/systemd/system ]; then
+        systemctl restart docker || die "systemctl restart docker failed (see journalctl -u docker)"
+    else
+        pid=$(cat /var/run/docker.pid 2>/dev/null || true)
+        [ -z "$pid" ] || kill "$pid" 2>/dev/null || true
+        for _ in $(seq 1 60); do [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+        setsid dockerd </dev/null >>"$LOG_DIR/orch-dockerd.log" 2>&1 &
+    fi
+    wait_for 60 "dockerd (restarted)" docker info \
+        || die "dockerd did not answer 'docker info' within 60 s after a restart; see $LOG_DIR/orch-dockerd.log"
+    wait_for 30 "bridge $default_bridge" ip link show "$default_bridge" \
+        || die "the first engine did not recreate its bridge $default_bridge; see $LOG_DIR/orch-dockerd.log"
+fi
+
 # --- 4. test images ----------------------------------------------------------------------------------------------
 context_hash=$(cat "$REPO_ROOT/tests/images/busybox/Dockerfile" /bin/busybox | sha256sum | cut -c1-16)
 current_hash=$(docker image inspect -f '{{ index .Config.Labels "orchestrator.test.context" }}' "$IMAGE:1.0" 2>/dev/null || true)

@@ -1,4 +1,5 @@
 // The README's first command: `dotnet run --project samples/Quickstart` (add `--ci` for a short, non-interactive run).
+using System.Runtime.InteropServices;
 using Quickstart;
 
 QuickstartOptions options;
@@ -20,4 +21,10 @@ Console.CancelKeyPress += (_, e) =>
     e.Cancel = true;
     stop.Cancel();
 };
+// `docker stop`, systemd and CI runners send SIGTERM: clean up as for Ctrl+C.
+using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+{
+    context.Cancel = true;
+    stop.Cancel();
+});
 return await QuickstartApp.RunAsync(options, Console.Out, stop.Token);

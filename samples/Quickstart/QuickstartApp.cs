@@ -53,8 +53,8 @@ public static class QuickstartApp
         var live = !options.Ci && !Console.IsOutputRedirected && ReferenceEquals(output, Console.Out);
         var timeout = options.Ci ? TimeSpan.FromSeconds(90) : TimeSpan.FromMinutes(3);
 
-        DockerNodes? docker = options.Simulated ? null : await TryDockerAsync(options, output, cancellationToken);
-        if (docker is not null) manifest = manifest.Replace(AppImage, await ChooseImageAsync(docker, options, output, cancellationToken));
+        var (docker, image) = options.Simulated ? (null, AppImage) : await ConnectDockerAsync(options, output, cancellationToken);
+        manifest = manifest.Replace(AppImage, image);
 
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         // The demo reports its own progress and failures (a failed wait says why); the components' log is for --verbose.
@@ -198,31 +198,39 @@ public static class QuickstartApp
     private static Task PauseAsync(QuickstartOptions options, TimeProvider time, CancellationToken cancellationToken) =>
         options.Ci ? Task.CompletedTask : Task.Delay(TimeSpan.FromSeconds(2), time, cancellationToken);
 
-    /// <summary>Connects to the local Docker engine, or says in one line why the demo runs on simulated nodes.</summary>
-    private static async Task<DockerNodes?> TryDockerAsync(QuickstartOptions options, TextWriter output, CancellationToken cancellationToken)
+    /// <summary>
+    /// Connects to the local Docker engine with the image the app's containers (and pod sandboxes) will use: the one asked
+    /// for, the test image when the engine has it, else busybox from Docker Hub. Without an engine, says so in one line
+    /// and returns no nodes.
+    /// </summary>
+    private static async Task<(DockerNodes? Nodes, string Image)> ConnectDockerAsync(QuickstartOptions options, TextWriter output,
+        CancellationToken cancellationToken)
     {
-        var sandbox = options.Image ?? AppImage;
-        var docker = new DockerRuntimeOptions { ClusterId = "quickstart", SandboxImage = sandbox };
-        docker.SandboxCommand.AddRange(["sh", "-c", "trap 'exit 0' TERM; while :; do sleep 3600 & wait; done"]);
-        docker.Hosts.Add(new DockerHostOptions { Endpoint = new() { ConnectTimeout = TimeSpan.FromSeconds(3) } });
+        var image = options.Image ?? AppImage;
+        DockerNodes nodes;
         try
         {
-            return await DockerNodes.ConnectAsync(docker, cancellationToken: cancellationToken);
+            nodes = await DockerNodes.ConnectAsync(DockerOptions(image), cancellationToken: cancellationToken);
         }
         catch (ContainerRuntimeException e)
         {
-            output.WriteLine($"No Docker engine answered ({FirstLine(e.Message)}); running the same manifests on 3 simulated nodes.");
-            return null;
+            output.WriteLine($"No Docker engine answered ({Tried(e.Message)}); running the same manifests on 3 simulated nodes.");
+            return (null, image);
         }
+        if (options.Image is not null || await nodes[0].Runtime.GetImageAsync(AppImage, cancellationToken) is not null) return (nodes, image);
+
+        output.WriteLine($"The engine has no {AppImage}; using {PublicImage} (pulled if needed).");
+        await nodes.DisposeAsync();
+        return (await DockerNodes.ConnectAsync(DockerOptions(PublicImage), cancellationToken: cancellationToken), PublicImage);
     }
 
-    /// <summary>The image for the app's containers: the one asked for, the test image when the engine has it, else busybox.</summary>
-    private static async Task<string> ChooseImageAsync(DockerNodes docker, QuickstartOptions options, TextWriter output, CancellationToken cancellationToken)
+    /// <summary>One node on the local engine; the sandbox is the app's own image, waiting for SIGTERM, so nothing else is pulled.</summary>
+    private static DockerRuntimeOptions DockerOptions(string image)
     {
-        if (options.Image is not null) return options.Image;
-        if (await docker[0].Runtime.GetImageAsync(AppImage, cancellationToken) is not null) return AppImage;
-        output.WriteLine($"The engine has no {AppImage}; using {PublicImage} (pulled if needed).");
-        return PublicImage;
+        var docker = new DockerRuntimeOptions { ClusterId = "quickstart", SandboxImage = image };
+        docker.SandboxCommand.AddRange(["sh", "-c", "trap 'exit 0' TERM; while :; do sleep 3600 & wait; done"]);
+        docker.Hosts.Add(new DockerHostOptions { Endpoint = new() { ConnectTimeout = TimeSpan.FromSeconds(3) } });
+        return docker;
     }
 
     /// <summary>Deletes the app (its containers stop), stops the orchestrator and removes whatever is left on Docker.</summary>
@@ -254,4 +262,11 @@ public static class QuickstartApp
     }
 
     private static string FirstLine(string text) => text.Split('\n', 2)[0].Trim();
+
+    /// <summary>The endpoints a failed connection tried, from the Docker runtime's message ("  - address (source): error" lines).</summary>
+    private static string Tried(string message)
+    {
+        var tried = message.Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith("- ", StringComparison.Ordinal)).Select(l => l[2..]).ToList();
+        return tried.Count == 0 ? FirstLine(message) : "tried " + string.Join("; ", tried);
+    }
 }

@@ -196,6 +196,21 @@ public sealed class TestCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>The session file, while the session runs on Docker.</summary>
+    internal string? SessionFile => _sessionFile;
+
+    /// <summary>
+    /// Ends the cluster as a crashed test process would: the host stops, but nothing is deleted or purged and the session
+    /// file stays, so the containers are left for the next session's reaper. For tests of the reaper.
+    /// </summary>
+    internal async Task AbandonAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        using var stop = new CancellationTokenSource(StopTimeout);
+        await _host.StopAsync(stop.Token).ConfigureAwait(false);
+        await DisposeHostAsync().ConfigureAwait(false);
+    }
+
     internal void Forget(PodGroup group) => _groups.TryRemove(group, out _);
 
     internal void TeardownFailed(PodGroup group, Exception error) => TestingLog.TeardownFailed(_logger, group.Namespace, error.Message);

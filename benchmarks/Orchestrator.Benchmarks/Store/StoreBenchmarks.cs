@@ -54,7 +54,8 @@ public class StoreBenchmarks
         var slot = _next++ % Pods;
         var pod = _current[slot];
         var labels = (ImmutableDictionary<string, string>)pod.Metadata.Labels;
-        var next = pod with { Metadata = pod.Metadata with { Labels = labels.SetItem("rev", (_next % 8).ToString(CultureInfo.InvariantCulture)) } };
+        // A different value on every visit of the pod (the same value would be a no-op write).
+        var next = pod with { Metadata = pod.Metadata with { Labels = labels.SetItem("rev", (_next / Pods % 8).ToString(CultureInfo.InvariantCulture)) } };
         return _current[slot] = _store.UpdateAsync<Pod>(next).Result;
     }
 

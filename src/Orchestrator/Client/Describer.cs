@@ -208,6 +208,7 @@ internal sealed class Describer(OrchestratorClient client)
             DaemonSet ds => (ds.Status?.Conditions ?? []).Select(c => (c.Type, c.Status, c.Reason, c.Message)),
             Job j => (j.Status?.Conditions ?? []).Select(c => (c.Type, c.Status, c.Reason, c.Message)),
             Node n => (n.Status?.Conditions ?? []).Select(c => (c.Type, c.Status, c.Reason, c.Message)),
+            Namespace ns => (ns.Status?.Conditions ?? []).Select(c => (c.Type, c.Status, c.Reason, c.Message)),
             _ => [],
         };
         return conditions.Select(c => $"{c.Type}={c.Status}{Readiness.Suffix(c.Reason, c.Message)}");

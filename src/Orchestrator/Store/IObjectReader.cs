@@ -28,8 +28,9 @@ public interface IObjectReader
     /// <summary>
     /// Watches objects of <paramref name="kind"/>. Each subscription is an independent watch with these guarantees:
     /// <list type="bullet">
-    /// <item>Without <see cref="WatchOptions.ResourceVersion"/>, it first delivers an <see cref="WatchEventType.Added"/> event
-    /// for every current matching object, then every later change.</item>
+    /// <item>Without <see cref="WatchOptions.ResourceVersion"/> (or with <c>"0"</c>), it first delivers an
+    /// <see cref="WatchEventType.Added"/> event for every matching object as it was when <c>Subscribe</c> returned, ordered by
+    /// namespace and name, then every later change.</item>
     /// <item>With a resourceVersion, it delivers every change after that version exactly once, in resourceVersion order.</item>
     /// <item>A version older than the retained history fails the subscription at once with
     /// <see cref="Api.Errors.ResourceExpiredException"/>; relist and watch from the list's version.</item>

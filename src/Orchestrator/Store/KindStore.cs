@@ -214,7 +214,7 @@ internal sealed class KindStore
                 if (filter.Matches(obj)) buffer.Add(key, obj, -1);
             }
         }
-        snapshot = new KindSnapshot(buffer.Entries, buffer.Count, target, start);
+        snapshot = new KindSnapshot(buffer.Entries, buffer.Count, target);
         return true;
     }
 
@@ -292,10 +292,10 @@ internal readonly record struct SnapshotEntry(ObjectKey Key, KubernetesObject Ob
 }
 
 /// <summary>
-/// The result of <see cref="KindStore.ReadSnapshot"/>: <see cref="Count"/> entries in a pooled array, the version they
-/// were read at, and the history sequence from which a watch continues after them.
+/// The result of <see cref="KindStore.ReadSnapshot"/>: <see cref="Count"/> entries in a pooled array and the version they
+/// were read at.
 /// </summary>
-internal readonly record struct KindSnapshot(SnapshotEntry[] Entries, int Count, long ResourceVersion, long NextSequence)
+internal readonly record struct KindSnapshot(SnapshotEntry[] Entries, int Count, long ResourceVersion)
 {
     /// <summary>Returns <see cref="Entries"/> to the pool; the snapshot must not be used afterwards.</summary>
     public void Return() => ArrayPool<SnapshotEntry>.Shared.Return(Entries, clearArray: true);

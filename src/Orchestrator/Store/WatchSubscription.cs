@@ -46,7 +46,8 @@ internal sealed class WatchSubscription : IDisposable
     {
         ArgumentNullException.ThrowIfNull(observer);
         var subscription = new WatchSubscription(store, kind, filter, options, observer);
-        if (!subscription._sendInitialState) subscription.PositionAfter(options!.ResourceVersion!);
+        if (subscription._sendInitialState) subscription.PositionNow();
+        else subscription.PositionAfter(options!.ResourceVersion!);
         store.WatchOpened(kind);
         ThreadPool.UnsafeQueueUserWorkItem(static s => _ = s.RunAsync(), subscription, preferLocal: false);
         return subscription;
@@ -62,6 +63,20 @@ internal sealed class WatchSubscription : IDisposable
     }
 
     private bool Stopped => _disposed;
+
+    /// <summary>
+    /// Fixes the start of a watch without a resourceVersion at the store's current version, so that every change after
+    /// <see cref="Start"/> returns is delivered. The initial objects are read later, on the delivery loop, as they were
+    /// at that version.
+    /// </summary>
+    private void PositionNow()
+    {
+        lock (_kind.Gate)
+        {
+            _lastResourceVersion = _store.Clock.Current;
+            _cursor = _kind.History.Published;
+        }
+    }
 
     /// <summary>Places the cursor after <paramref name="resourceVersion"/>, or records why that is impossible.</summary>
     private void PositionAfter(string resourceVersion)
@@ -123,11 +138,16 @@ internal sealed class WatchSubscription : IDisposable
                 await wait.ConfigureAwait(false);
             }
         }
+        catch (ResourceExpiredException ex)
+        {
+            // The initial state could not be read at the watch's version any more (the history moved on meanwhile).
+            TryError(ex);
+        }
         catch (Exception ex)
         {
             // Only the store's own code can get here (observer exceptions are caught in Emit); report it to the observer.
             StoreLog.WatchFailed(_store.Logger, ex, _kind.Kind.Kind);
-            if (!Stopped) TryError(ex);
+            TryError(ex);
         }
         finally
         {
@@ -137,11 +157,10 @@ internal sealed class WatchSubscription : IDisposable
 
     private bool SendInitialState()
     {
-        var snapshot = _kind.ReadSnapshot(_filter, null, null);
+        // The state at the version fixed by PositionNow; changes since then follow from the cursor.
+        var snapshot = _kind.ReadSnapshot(_filter, _lastResourceVersion, null);
         try
         {
-            _cursor = snapshot.NextSequence;
-            _lastResourceVersion = snapshot.ResourceVersion;
             var entries = snapshot.Entries.AsSpan(0, snapshot.Count);
             entries.Sort();
             foreach (var entry in entries)
@@ -160,6 +179,8 @@ internal sealed class WatchSubscription : IDisposable
     {
         while (_cursor < end)
         {
+            // Checked before each event: a change published after Dispose returned is never delivered.
+            if (Stopped) return false;
             if (!_kind.History.TryGet(_cursor, out var e))
             {
                 Overflow(_kind.History.Published - _cursor);
@@ -167,7 +188,7 @@ internal sealed class WatchSubscription : IDisposable
             }
             _cursor++;
             _lastResourceVersion = e.ResourceVersion;
-            if (!Deliver(e) || Stopped) return false;
+            if (!Deliver(e)) return false;
         }
         return true;
     }
@@ -232,6 +253,7 @@ internal sealed class WatchSubscription : IDisposable
 
     private void TryComplete()
     {
+        if (Stopped) return;
         try
         {
             _observer.OnCompleted();
@@ -244,6 +266,7 @@ internal sealed class WatchSubscription : IDisposable
 
     private void TryError(Exception error)
     {
+        if (Stopped) return;
         try
         {
             _observer.OnError(error);

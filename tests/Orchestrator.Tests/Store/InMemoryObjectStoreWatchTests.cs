@@ -42,6 +42,26 @@ public sealed class InMemoryObjectStoreWatchTests
     }
 
     [Test]
+    public async Task Watch_WithoutResourceVersion_SeesEveryChangeMadeAfterSubscribeReturns()
+    {
+        var pod = await _store.CreateAsync<Pod>(NewPod("a"));
+        var recorders = Enumerable.Range(0, 20).Select(_ => new WatchRecorder<Pod>()).ToArray();
+
+        // Changes right after Subscribe, before any delivery loop may have run.
+        var watches = recorders.Select(r => _store.Watch<Pod>().Subscribe(r)).ToArray();
+        await _store.UpdateAsync<Pod>(pod.WithLabel("x", "1"));
+        await _store.DeleteAsync<Pod>("default", "a");
+
+        foreach (var recorder in recorders)
+        {
+            var events = await recorder.WaitForCountAsync(3);
+            Assert.That(events.Select(e => e.Type), Is.EqualTo(new[] { WatchEventType.Added, WatchEventType.Modified, WatchEventType.Deleted }));
+            Assert.That(events[0].Object.Metadata.Labels, Is.Empty, "the initial state is the state at subscription");
+        }
+        foreach (var watch in watches) watch.Dispose();
+    }
+
+    [Test]
     public async Task Watch_FromListResourceVersion_DeliversOnlyLaterChanges()
     {
         await _store.CreateAsync<Pod>(NewPod("before"));
@@ -287,19 +307,23 @@ public sealed class InMemoryObjectStoreWatchTests
         var pod = await _store.CreateAsync<Pod>(NewPod("web"));
         var from = new WatchOptions { ResourceVersion = pod.Metadata.ResourceVersion };
         var calls = 0;
+        var firstCall = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var throwing = new WatchRecorder<Pod>(_ =>
         {
             Interlocked.Increment(ref calls);
+            firstCall.TrySetResult();
             throw new InvalidOperationException("observer bug");
         });
         var healthy = new WatchRecorder<Pod>();
         using var bad = _store.Watch<Pod>(from).Subscribe(throwing);
         using var good = _store.Watch<Pod>(from).Subscribe(healthy);
 
-        await _store.UpdateAsync<Pod>(pod.WithLabel("a", "1"));
-        await _store.UpdateAsync<Pod>(pod.WithLabel("a", "2") with { Metadata = pod.WithLabel("a", "2").Metadata with { ResourceVersion = null } });
+        pod = await _store.UpdateAsync<Pod>(pod.WithLabel("a", "1"));
+        await firstCall.Task.WaitAsync(TestTimeout);
+        await _store.UpdateAsync<Pod>(pod.WithLabel("a", "2"));
         await healthy.WaitForCountAsync(2);
 
-        Assert.That(Volatile.Read(ref calls), Is.EqualTo(1));
+        Assert.That(Volatile.Read(ref calls), Is.EqualTo(1), "the throwing watch got no further event");
+        Assert.That(throwing.Error, Is.Null, "an observer that throws is not called again, not even with OnError");
     }
 }

@@ -183,8 +183,13 @@ public sealed class DeploymentControllerTests
             "still within the deadline");
         time.Advance(TimeSpan.FromSeconds(12));
 
-        var stuck = await cluster.UntilAsync<Deployment>(Ns, "web",
-            d => Condition(d, DeploymentConditionType.Progressing)?.Reason == DeploymentConditionReasons.ProgressDeadlineExceeded,
+        // The controller's requeue timer may be registered only after an Advance; nudge the clock until it fires.
+        var stuck = await cluster.UntilAsync<Deployment>(Ns, "web", d =>
+            {
+                if (Condition(d, DeploymentConditionType.Progressing)?.Reason == DeploymentConditionReasons.ProgressDeadlineExceeded) return true;
+                time.Advance(TimeSpan.FromMilliseconds(100));
+                return false;
+            },
             "reports ProgressDeadlineExceeded", ct);
         Assert.That(Condition(stuck, DeploymentConditionType.Progressing)!.Status, Is.EqualTo(ConditionStatus.False));
         var error = Assert.ThrowsAsync<RolloutException>(() => new DeploymentRollouts(cluster.Store).GetStatusAsync(Ns, "web", ct));
