@@ -21,6 +21,8 @@ internal static class Program
         ["deployment"] = DeploymentScenario.RunAsync,
         ["scheduler"] = Scheduling.SchedulerScenario.RunAsync,
         ["apiserver"] = ApiServer.ApiServerScenario.RunAsync,
+        ["service"] = Services.ServiceScenario.RunAsync,
+        ["service-proxy"] = Networking.ProxyMicroScenario.RunAsync,
     };
 
     public static async Task<int> Main(string[] args)

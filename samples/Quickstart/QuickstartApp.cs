@@ -5,6 +5,7 @@ using Orchestrator.Api;
 using Orchestrator.Client;
 using Orchestrator.Docker.Hosting;
 using Orchestrator.Hosting;
+using Orchestrator.Networking;
 using Orchestrator.Runtime;
 using Orchestrator.Store;
 
@@ -78,7 +79,8 @@ public static class QuickstartApp
             await using (var table = new PodTable(output, live, time))
             using (client.Watch<Pod>(Namespace).Subscribe(table))
             {
-                await RunStepsAsync(client, manifest, table, options, timeout, time, output, cancellationToken);
+                await RunStepsAsync(client, manifest, table, options, timeout, time, output, cancellationToken,
+                    () => ShowFrontendAsync(host.Services, fetch: docker is not null, table, timeout, cancellationToken));
             }
             output.WriteLine("The guestbook ran, healed itself and rolled out v2.");
             if (!options.Ci)
@@ -93,7 +95,8 @@ public static class QuickstartApp
             output.WriteLine("Stopping.");
             exitCode = options.Ci ? 130 : 0;
         }
-        catch (Exception e) when (e is WaitException or ContainerRuntimeException or Orchestrator.Manifests.ManifestException or InvalidOperationException)
+        catch (Exception e) when (e is WaitException or ContainerRuntimeException or Orchestrator.Manifests.ManifestException or InvalidOperationException
+            or ServiceNotFoundException or HttpRequestException or TaskCanceledException)
         {
             output.WriteLine($"The quickstart failed: {e.Message}");
         }
@@ -105,7 +108,7 @@ public static class QuickstartApp
     }
 
     private static async Task RunStepsAsync(IOrchestratorClient client, string manifest, PodTable table, QuickstartOptions options, TimeSpan timeout,
-        TimeProvider time, TextWriter output, CancellationToken cancellationToken)
+        TimeProvider time, TextWriter output, CancellationToken cancellationToken, Func<Task> showFrontend)
     {
         // 1. Apply the app and watch it become ready.
         table.Status("Applying app.yaml ...");
@@ -114,6 +117,7 @@ public static class QuickstartApp
         await client.WaitForReadyAsync(applied.Select(r => r.Object), timeout, cancellationToken);
         table.Status("Every pod is Ready.");
         table.PrintSnapshot();
+        await showFrontend();
         await PauseAsync(options, time, cancellationToken);
 
         // 2. Self-healing: delete a frontend pod; its ReplicaSet replaces it.
@@ -193,6 +197,27 @@ public static class QuickstartApp
         {
             throw new InvalidOperationException($"The pods matching {selector} did not recover within {timeout}.");
         }
+    }
+
+    /// <summary>
+    /// Prints the host address of the frontend Service (a loopback port that forwards to a Ready frontend pod) and, when
+    /// the pods are real containers, fetches the page from it once. Does nothing when Service networking is not registered.
+    /// </summary>
+    private static async Task ShowFrontendAsync(IServiceProvider services, bool fetch, PodTable table, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (services.GetService<IServiceAddresses>() is not { } addresses) return;
+        using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bound.CancelAfter(timeout);
+        var endpoint = await addresses.GetServiceAddressAsync(Namespace, "frontend", 80, bound.Token);
+        table.Status($"Service frontend is at http://{endpoint}/ on this machine.");
+        if (!fetch)
+        {
+            table.Status("  (simulated pods serve no traffic; on Docker the quickstart fetches the page from it.)");
+            return;
+        }
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var page = await http.GetStringAsync($"http://{endpoint}/", cancellationToken);
+        table.Status($"  GET http://{endpoint}/ -> {page.Trim()}");
     }
 
     private static Task PauseAsync(QuickstartOptions options, TimeProvider time, CancellationToken cancellationToken) =>

@@ -4,6 +4,7 @@ using Orchestrator.Api;
 using Orchestrator.Api.Errors;
 using Orchestrator.Api.Selectors;
 using Orchestrator.Client;
+using Orchestrator.Networking;
 using Orchestrator.Runtime;
 using Orchestrator.Store;
 
@@ -101,6 +102,25 @@ public sealed class PodGroup : IAsyncDisposable
             return EndpointOf(await ReadyPodAsync(selector, $"{workload.Kind} {name}", cancellationToken).ConfigureAwait(false), port);
         }
         throw new InvalidOperationException($"The group has no Service, Pod or workload named {name} in namespace {Namespace}.");
+    }
+
+    /// <summary>
+    /// The host address of <paramref name="port"/> (the Service port, not the target port) of the group's Service
+    /// <paramref name="service"/>: a loopback endpoint of the in-process Service proxy that forwards each connection to a
+    /// Ready pod of the Service, so it works wherever the test process runs (unlike <see cref="GetEndpointAsync"/>, which
+    /// is a pod's own IP). Waits, bounded by <paramref name="cancellationToken"/>, until the Service and its port exist.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The cluster has no Service networking registered.</exception>
+    /// <exception cref="ServiceNotFoundException">The token was cancelled before the Service port appeared.</exception>
+    public async Task<IPEndPoint> GetServiceAddressAsync(string service, int port, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(service);
+        if (Cluster.Services.GetService(typeof(IServiceAddresses)) is not IServiceAddresses addresses)
+        {
+            throw new InvalidOperationException(
+                $"The cluster has no Service networking (IServiceAddresses is not registered), so Service {service} has no host address; use GetEndpointAsync for a pod's own address.");
+        }
+        return await addresses.GetServiceAddressAsync(Namespace, service, port, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Waits with <paramref name="wait"/>; see <see cref="Wait"/>.</summary>

@@ -116,6 +116,23 @@ public sealed class PodGroupTests
     }
 
     [Test, CancelAfter(60_000)]
+    public async Task GetServiceAddressAsync_Service_IsALoopbackProxyAddressWhenServiceNetworkingIsRegistered(CancellationToken ct)
+    {
+        await using var group = await _cluster.StartGroupAsync(new PodGroupBuilder().WithManifest(App), ct);
+
+        if (_cluster.Services.GetService(typeof(Orchestrator.Networking.IServiceAddresses)) is null)
+        {
+            // Until the Service data plane is part of AddOrchestrator, the group says what is missing and what to use instead.
+            var error = Assert.ThrowsAsync<InvalidOperationException>(() => group.GetServiceAddressAsync("api", 80, ct));
+            Assert.That(error!.Message, Does.Contain("Service api has no host address").And.Contain("GetEndpointAsync"));
+            return;
+        }
+        var address = await group.GetServiceAddressAsync("api", 80, ct);
+        Assert.That(System.Net.IPAddress.IsLoopback(address.Address), Is.True, address.ToString());
+        Assert.That(address.Port, Is.Not.EqualTo(80).And.Not.EqualTo(8080), "an ephemeral port of the proxy, not the Service or target port");
+    }
+
+    [Test, CancelAfter(60_000)]
     public async Task StartGroupAsync_PodThatFails_ThrowsWithDiagnosticsAndTearsTheGroupDown(CancellationToken ct)
     {
         var broken = new PodBuilder("broken")

@@ -5,9 +5,8 @@ using Orchestrator.ApiServer.Http;
 namespace Orchestrator.ApiServer.Discovery;
 
 /// <summary>
-/// The discovery documents kubectl reads: <c>/api</c>, <c>/apis</c>, each group version's APIResourceList, and a minimal
-/// OpenAPI v3 index whose PATCH operations declare the <c>fieldValidation</c> parameter, so that kubectl's default
-/// <c>--validate=strict</c> uses server-side field validation instead of downloading schemas.
+/// The discovery documents kubectl reads: <c>/api</c>, <c>/apis</c> and each group version's APIResourceList. The OpenAPI
+/// documents are in <see cref="OpenApiDocuments"/>.
 /// </summary>
 internal static class DiscoveryDocuments
 {
@@ -72,10 +71,18 @@ internal static class DiscoveryDocuments
             resources.Add(resource);
             if (HasStatus(kind)) resources.Add(Subresource(kind, "status", kind.Kind, null, null));
             if (Scalable.Contains(kind.Plural)) resources.Add(Subresource(kind, "scale", "Scale", "autoscaling", "v1"));
-            if (kind.Plural == "pods") resources.Add(new JsonObject
+            if (kind.Plural == "pods")
             {
-                ["name"] = "pods/log", ["singularName"] = "", ["namespaced"] = true, ["kind"] = "Pod", ["verbs"] = new JsonArray("get"),
-            });
+                resources.Add(new JsonObject
+                {
+                    ["name"] = "pods/log", ["singularName"] = "", ["namespaced"] = true, ["kind"] = "Pod", ["verbs"] = new JsonArray("get"),
+                });
+                resources.Add(new JsonObject
+                {
+                    ["name"] = "pods/exec", ["singularName"] = "", ["namespaced"] = true, ["kind"] = "PodExecOptions",
+                    ["verbs"] = new JsonArray("create", "get"),
+                });
+            }
         }
         return new JsonObject { ["kind"] = "APIResourceList", ["apiVersion"] = "v1", ["groupVersion"] = groupVersion, ["resources"] = resources };
     }
@@ -103,47 +110,5 @@ internal static class DiscoveryDocuments
         resource["kind"] = subKind;
         resource["verbs"] = new JsonArray(SubresourceVerbs.Select(v => (JsonNode?)v).ToArray());
         return resource;
-    }
-
-    public static string OpenApiPathKey(string groupVersion) => groupVersion.Contains('/') ? $"apis/{groupVersion}" : $"api/{groupVersion}";
-
-    public static JsonObject OpenApiV3Index()
-    {
-        var paths = new JsonObject();
-        foreach (var gv in GroupVersions)
-        {
-            var key = OpenApiPathKey(gv);
-            paths[key] = new JsonObject { ["serverRelativeURL"] = $"/openapi/v3/{key}?hash=1" };
-        }
-        return new JsonObject { ["paths"] = paths };
-    }
-
-    public static JsonObject? OpenApiV3(string groupVersion)
-    {
-        var kinds = ResourcePath.KindsOf(groupVersion).ToArray();
-        if (kinds.Length == 0) return null;
-        var paths = new JsonObject();
-        foreach (var kind in kinds)
-        {
-            var prefix = "/" + OpenApiPathKey(groupVersion) + (kind.Namespaced ? "/namespaces/{namespace}/" : "/") + kind.Plural + "/{name}";
-            paths[prefix] = new JsonObject
-            {
-                ["patch"] = new JsonObject
-                {
-                    ["operationId"] = $"patch{kind.Kind}",
-                    ["x-kubernetes-group-version-kind"] = new JsonObject { ["group"] = kind.Group, ["version"] = kind.Version, ["kind"] = kind.Kind },
-                    ["parameters"] = new JsonArray(
-                        new JsonObject { ["name"] = "fieldValidation", ["in"] = "query", ["schema"] = new JsonObject { ["type"] = "string" } },
-                        new JsonObject { ["name"] = "fieldManager", ["in"] = "query", ["schema"] = new JsonObject { ["type"] = "string" } }),
-                    ["responses"] = new JsonObject { ["200"] = new JsonObject { ["description"] = "OK" } },
-                },
-            };
-        }
-        return new JsonObject
-        {
-            ["openapi"] = "3.0.0",
-            ["info"] = new JsonObject { ["title"] = "Orchestrator", ["version"] = "v1" },
-            ["paths"] = paths,
-        };
     }
 }

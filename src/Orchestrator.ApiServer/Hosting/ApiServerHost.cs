@@ -69,6 +69,7 @@ internal sealed partial class ApiServerHost : IHostedService, IApiServer, IAsync
             Token,
             _options.GitVersion,
             _options.AllowAnonymous);
+        _app.UseWebSockets();
         _app.Run(handler.HandleAsync);
         await _app.StartAsync(cancellationToken).ConfigureAwait(false);
 

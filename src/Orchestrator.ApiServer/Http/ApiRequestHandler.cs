@@ -103,12 +103,12 @@ internal sealed class ApiRequestHandler
 
     private static Task OpenApiAsync(HttpContext context, string[] segments)
     {
-        // OpenAPI v2 is not served: kubectl then builds strategic merge patches from its built-in types.
+        // OpenAPI v2 is not served: kubectl then builds client-side apply patches from its built-in types (see OpenApiDocuments).
         if (segments.Length < 2 || segments[1] != "v3") return NotFoundAsync(context);
-        if (segments.Length == 2) return WriteJsonAsync(context, 200, DiscoveryDocuments.OpenApiV3Index());
+        if (segments.Length == 2) return WriteBytesAsync(context, 200, OpenApiDocuments.Index);
         var groupVersion = segments[2] == "api" && segments.Length == 4 ? segments[3]
             : segments[2] == "apis" && segments.Length == 5 ? $"{segments[3]}/{segments[4]}" : null;
-        return groupVersion is not null && DiscoveryDocuments.OpenApiV3(groupVersion) is { } doc ? WriteJsonAsync(context, 200, doc) : NotFoundAsync(context);
+        return groupVersion is not null && OpenApiDocuments.For(groupVersion) is { } doc ? WriteBytesAsync(context, 200, doc) : NotFoundAsync(context);
     }
 
     private static Task NotFoundAsync(HttpContext context) =>

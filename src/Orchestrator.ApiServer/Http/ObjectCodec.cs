@@ -7,7 +7,7 @@ namespace Orchestrator.ApiServer.Http;
 /// <summary>Reads request bodies into API objects (strictly or leniently) and writes objects as JSON nodes.</summary>
 internal static class ObjectCodec
 {
-    // Fields kubectl may send that Orchestrator's ObjectMeta does not model; the API server owns them anyway.
+    // Fields the endpoints set themselves: managed fields follow the field-manager rules (see ManagedFieldsAfterWrite).
     private static readonly string[] IgnoredMetadata = ["managedFields", "selfLink"];
 
     public static JsonNode ToNode(KubernetesObject obj) =>

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Orchestrator.Api;
 using Orchestrator.Api.Errors;
+using Orchestrator.ApiServer.Apply;
 using Orchestrator.ApiServer.Patching;
 
 namespace Orchestrator.ApiServer.Http;
@@ -17,6 +18,11 @@ internal sealed partial class ResourceEndpoints
     /// <summary>Applies a patch to the object (or its status) and writes the result; retried on conflict unless the patch pins a resourceVersion.</summary>
     private async Task PatchAsync(HttpContext context, ResourcePath path)
     {
+        if (context.Request.ContentType?.Split(';')[0].Trim() == ApplyPatchMediaType)
+        {
+            await ApplyAsync(context, path).ConfigureAwait(false);
+            return;
+        }
         var apply = PatchFunction(context.Request.ContentType);
         var patch = await ReadPatchAsync(context).ConfigureAwait(false);
         var strict = Strict(context.Request);
@@ -26,8 +32,10 @@ internal sealed partial class ResourceEndpoints
             var node = ObjectCodec.ToNode(current);
             var patched = apply(node, patch) as JsonObject ?? throw StatusError.BadRequest("the patch did not produce an object");
             var pinned = patched["metadata"]?["resourceVersion"]?.GetValue<string>() != current.Metadata.ResourceVersion;
+            var managedFields = ManagedFieldsAfterWrite(context, path, (JsonObject)node, current.Metadata.ManagedFields, patched);
             var obj = Decode(patched, path, strict);
             if (obj.Metadata.Name != path.Name) throw StatusError.BadRequest("the patch must not change the object's name");
+            obj = obj with { Metadata = obj.Metadata with { ManagedFields = managedFields } };
             if (IsDryRun(context.Request))
             {
                 await WriteObjectAsync(context, 200, obj).ConfigureAwait(false);
@@ -57,7 +65,7 @@ internal sealed partial class ResourceEndpoints
             "application/merge-patch+json" => (target, patch) => MergePatch.Apply(target, patch) ?? new JsonObject(),
             "application/strategic-merge-patch+json" => StrategicMergePatch.Apply,
             _ => throw new StatusError(415, "UnsupportedMediaType",
-                $"the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json (not {mediaType})"),
+                $"the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json (not {mediaType})"),
         };
     }
 
@@ -103,8 +111,12 @@ internal sealed partial class ResourceEndpoints
                 throw new StatusError(422, "Invalid", "Scale is invalid: spec.replicas: Invalid value: must be greater than or equal to 0");
             }
             var pinnedVersion = desired["metadata"]?["resourceVersion"]?.GetValue<string>();
+            var before = (JsonObject)node.DeepClone();
             if (node["spec"] is JsonObject spec) spec["replicas"] = replicas;
+            var managedFields = FieldManager.Update(before, node, current.Metadata.ManagedFields, FieldManagerOf(context.Request), "scale",
+                path.Kind.ApiVersion, time.GetUtcNow());
             var obj = ObjectCodec.FromNode(node, path.Kind, strict: false);
+            obj = obj with { Metadata = obj.Metadata with { ManagedFields = managedFields } };
             if (!string.IsNullOrEmpty(pinnedVersion)) obj = obj with { Metadata = obj.Metadata with { ResourceVersion = pinnedVersion } };
             try
             {

@@ -55,6 +55,7 @@ internal sealed partial class ResourceEndpoints(IObjectStore store, IOrchestrato
             (null, "DELETE") => DeleteAsync(context, path),
             ("scale", _) when IsScalable(path.Kind) => ScaleAsync(context, path),
             ("log", "GET") when path.Kind.Plural == "pods" => LogsAsync(context, path),
+            ("exec", "GET" or "POST") when path.Kind.Plural == "pods" => ExecAsync(context, path),
             _ => throw new StatusError(404, "NotFound", "the server could not find the requested resource"),
         };
     }
@@ -157,7 +158,10 @@ internal sealed partial class ResourceEndpoints(IObjectStore store, IOrchestrato
     private async Task CreateAsync(HttpContext context, ResourcePath path)
     {
         if (path.Kind.Namespaced && path.Namespace is null) throw StatusError.MethodNotAllowed($"create {path.Kind.Plural} needs a namespace");
-        var obj = Decode(await ReadBodyAsync(context, path.Kind).ConfigureAwait(false), path, Strict(context.Request));
+        var body = await ReadBodyAsync(context, path.Kind).ConfigureAwait(false);
+        var managedFields = ManagedFieldsAfterWrite(context, path, null, [], body);
+        var obj = Decode(body, path, Strict(context.Request));
+        obj = obj with { Metadata = obj.Metadata with { ManagedFields = managedFields } };
         if (IsDryRun(context.Request))
         {
             await WriteObjectAsync(context, 201, obj).ConfigureAwait(false);
@@ -176,8 +180,12 @@ internal sealed partial class ResourceEndpoints(IObjectStore store, IOrchestrato
 
     private async Task UpdateAsync(HttpContext context, ResourcePath path)
     {
-        var obj = Decode(await ReadBodyAsync(context).ConfigureAwait(false), path, Strict(context.Request));
+        var body = await ReadBodyAsync(context).ConfigureAwait(false);
+        var current = await GetRequiredAsync(path, context.RequestAborted).ConfigureAwait(false);
+        var managedFields = ManagedFieldsAfterWrite(context, path, (JsonObject)ObjectCodec.ToNode(current), current.Metadata.ManagedFields, body);
+        var obj = Decode(body, path, Strict(context.Request));
         if (obj.Metadata.Name != path.Name) throw StatusError.BadRequest("the name of the object does not match the name on the URL");
+        obj = obj with { Metadata = obj.Metadata with { ManagedFields = managedFields } };
         var updated = path.Subresource == "status"
             ? await store.UpdateStatusAsync(obj, context.RequestAborted).ConfigureAwait(false)
             : await store.UpdateAsync(obj, context.RequestAborted).ConfigureAwait(false);

@@ -39,6 +39,9 @@ internal static class StrategicMergePatch
     // Primitive lists that merge (union) rather than replace.
     private static readonly HashSet<string> MergedPrimitiveLists = ["finalizers"];
 
+    /// <summary>True for primitive lists that behave as sets (merged by union), such as <c>finalizers</c>.</summary>
+    internal static bool IsSetList(string field) => MergedPrimitiveLists.Contains(field);
+
     public static JsonNode Apply(JsonNode original, JsonNode? patch)
     {
         if (patch is not JsonObject patchObject) throw StatusError.BadRequest("a strategic merge patch must be a JSON object");
@@ -141,7 +144,8 @@ internal static class StrategicMergePatch
         return new JsonArray(merged.ToArray());
     }
 
-    private static string? MergeKeyFor(string field, JsonArray patch, JsonArray original)
+    /// <summary>The merge key of list <paramref name="field"/>, or null when the list is atomic (replaced as a whole).</summary>
+    internal static string? MergeKeyFor(string field, JsonArray patch, JsonArray original)
     {
         if (field == "ports")
         {

@@ -79,6 +79,7 @@ internal sealed class TableConverter(TimeProvider time)
             Age(),
             new("Selector", "string", 1, (o, _) => Pairs(o["spec"]?["selector"] as JsonObject)),
         ],
+        ["endpoints"] = [Name(), new("Endpoints", "string", 0, (o, _) => EndpointList(o)), Age()],
         ["nodes"] =
         [
             Name(),
@@ -108,6 +109,31 @@ internal sealed class TableConverter(TimeProvider time)
     };
 
     private static readonly Column[] Generic = [Name(), Age()];
+
+    /// <summary>Ready addresses as <c>ip:port</c> (just <c>ip</c> for a subset without ports), at most three, as kubectl prints them.</summary>
+    private static string EndpointList(JsonNode o)
+    {
+        if (o["subsets"] is not JsonArray { Count: > 0 } subsets) return "<none>";
+        const int max = 3;
+        var list = new List<string>(max);
+        var count = 0;
+        foreach (var subset in subsets)
+        {
+            var addresses = (subset?["addresses"] as JsonArray)?.Select(a => a?["ip"]?.GetValue<string>() ?? "").ToArray() ?? [];
+            var ports = (subset?["ports"] as JsonArray)?.Select(p => p?["port"]?.ToString() ?? "").ToArray() ?? [];
+            foreach (var port in ports.Length == 0 ? [null] : ports.Cast<string?>())
+            {
+                count += addresses.Length;
+                foreach (var ip in addresses)
+                {
+                    if (list.Count == max) break;
+                    list.Add(port is null ? ip : ip.Contains(':', StringComparison.Ordinal) ? $"[{ip}]:{port}" : $"{ip}:{port}");
+                }
+            }
+        }
+        var text = string.Join(",", list);
+        return count > max ? $"{text} + {count - max} more..." : text;
+    }
 
     /// <summary>A Table of <paramref name="objects"/> with the columns of <paramref name="kind"/>.</summary>
     public JsonObject ToTable(ResourceKind kind, IEnumerable<JsonNode> objects, string? resourceVersion, string? continueToken)

@@ -70,8 +70,24 @@ public sealed class DockerNodes : IReadOnlyList<DockerNode>, IAsyncDisposable
     /// </remarks>
     /// <exception cref="ContainerRuntimeException">An engine did not answer (the message lists the endpoints tried and how to fix it).</exception>
     /// <exception cref="ArgumentException">The options are invalid, or two engines give the same node name.</exception>
-    public static async Task<DockerNodes> ConnectAsync(
-        DockerRuntimeOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
+    public static Task<DockerNodes> ConnectAsync(
+        DockerRuntimeOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default) =>
+        ConnectCoreAsync(options, loggerFactory, timeProvider, clusterDns: false, cancellationToken);
+
+    /// <summary>The pod networks of the nodes, in node order (nodes on one engine share one).</summary>
+    internal IReadOnlyList<DockerNetworkProvider> Networks => _networks;
+
+    /// <inheritdoc cref="ConnectAsync"/>
+    /// <param name="options">The engines and settings.</param>
+    /// <param name="loggerFactory">Creates the loggers.</param>
+    /// <param name="timeProvider">The clock; the system's when null.</param>
+    /// <param name="clusterDns">
+    /// Whether the pods of nodes on local engines use the cluster DNS at their pod network's gateway
+    /// (<see cref="NodeRegistration.ClusterDns"/>): set when the in-process cluster DNS serves there.
+    /// </param>
+    /// <param name="cancellationToken">Bounds the connection.</param>
+    internal static async Task<DockerNodes> ConnectCoreAsync(
+        DockerRuntimeOptions options, ILoggerFactory? loggerFactory, TimeProvider? timeProvider, bool clusterDns, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         Validate(options);
@@ -99,6 +115,7 @@ public sealed class DockerNodes : IReadOnlyList<DockerNode>, IAsyncDisposable
                 (nodes[i], networks[i]) = CreateNode(options, hosts[i], names[i], connected[i].Client!, sameEngine, loggerFactory, timeProvider);
             }
             await Task.WhenAll(networks.Select(n => n.EnsureNetworkAsync(cancellationToken))).ConfigureAwait(false);
+            if (clusterDns) await UseClusterDnsAsync(nodes, networks, logger, cancellationToken).ConfigureAwait(false);
             if (options.RemoveLeftovers)
             {
                 await Task.WhenAll(nodes.Select(n => n.Runtime.ReapAsync(cancellationToken))).ConfigureAwait(false);
@@ -174,6 +191,21 @@ public sealed class DockerNodes : IReadOnlyList<DockerNode>, IAsyncDisposable
         catch (Exception e) when (e is DockerApiException or HttpRequestException or IOException)
         {
             return (client, null, new ContainerRuntimeException($"reading /info of the Docker engine at {client.Endpoint.Address}: {e.Message}", e));
+        }
+    }
+
+    private static async Task UseClusterDnsAsync(DockerNode[] nodes, DockerNetworkProvider[] networks, ILogger logger, CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < nodes.Length; i++)
+        {
+            if (!networks[i].IsLocalEngine)
+            {
+                DockerServiceNetworkLog.RemoteEngine(logger, nodes[i].Name, networks[i].EngineAddress);
+                continue;
+            }
+            if (await networks[i].GetGatewayAsync(cancellationToken).ConfigureAwait(false) is not { } gateway) continue;
+            nodes[i] = nodes[i] with { Registration = nodes[i].Registration with { ClusterDns = [gateway.ToString()] } };
+            DockerServiceNetworkLog.ClusterDns(logger, nodes[i].Name, gateway.ToString());
         }
     }
 

@@ -1,3 +1,6 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Orchestrator.Docker.Engine;
@@ -19,6 +22,8 @@ namespace Orchestrator.Docker.Networking;
 /// </remarks>
 internal sealed class DockerNetworkProvider : INetworkProvider
 {
+    private static readonly ConcurrentDictionary<(string Engine, string Network), SemaphoreSlim> CreateGates = new();
+
     private readonly DockerEngineClient _client;
     private readonly string _clusterId;
     private readonly string? _subnet;
@@ -42,6 +47,22 @@ internal sealed class DockerNetworkProvider : INetworkProvider
     /// </summary>
     /// <exception cref="NetworkException">The engine refused (for example the subnet overlaps another network).</exception>
     public async Task<string> EnsureNetworkAsync(CancellationToken cancellationToken)
+    {
+        // Nodes on one engine share the network: the engine does not stop two concurrent creates of one name, so this
+        // process creates it once at a time.
+        var gate = CreateGates.GetOrAdd((_client.Endpoint.Address, NetworkName), _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await EnsureNetworkCoreAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task<string> EnsureNetworkCoreAsync(CancellationToken cancellationToken)
     {
         for (var attempt = 0; ; attempt++)
         {
@@ -126,6 +147,60 @@ internal sealed class DockerNetworkProvider : INetworkProvider
         ArgumentNullException.ThrowIfNull(attachment);
         return ValueTask.CompletedTask;
     }
+
+    /// <summary>
+    /// Whether the engine runs on this machine (a unix socket, a named pipe or a loopback TCP address): only then are
+    /// its bridges, and so its gateway addresses, interfaces of this machine that its containers reach.
+    /// </summary>
+    internal bool IsLocalEngine => IsLocal(_client.Endpoint);
+
+    /// <summary>The engine's address, for messages.</summary>
+    internal string EngineAddress => _client.Endpoint.Address;
+
+    /// <summary>
+    /// The IPv4 gateway of the network: the address its bridge has on the engine's machine, which every container of
+    /// the network reaches. Read from the network's IPAM configuration; the first host address of its subnet when the
+    /// engine leaves the gateway out. Null when the network has no IPv4 pool.
+    /// </summary>
+    /// <exception cref="NetworkException">The engine failed or the network does not exist.</exception>
+    internal async Task<IPAddress?> GetGatewayAsync(CancellationToken cancellationToken)
+    {
+        NetworkResponse? network;
+        try
+        {
+            network = await FindAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is DockerApiException or HttpRequestException or IOException)
+        {
+            throw new NetworkException($"listing network {NetworkName} on {_client.Endpoint.Address}: {Message(e)}", e);
+        }
+        return network is null
+            ? throw new NetworkException($"network {NetworkName} does not exist on {_client.Endpoint.Address}")
+            : GatewayOf(network.IPAM);
+    }
+
+    /// <summary>The first IPv4 gateway of the pools (or the first host address of a pool's subnet); null when none is IPv4.</summary>
+    internal static IPAddress? GatewayOf(DockerIpam? ipam)
+    {
+        foreach (var pool in ipam?.Config ?? [])
+        {
+            if (IPAddress.TryParse(pool.Gateway, out var gateway) && gateway.AddressFamily == AddressFamily.InterNetwork) return gateway;
+            if (IPNetwork.TryParse(pool.Subnet, out var subnet) && subnet.BaseAddress.AddressFamily == AddressFamily.InterNetwork)
+            {
+                var bytes = subnet.BaseAddress.GetAddressBytes();
+                bytes[3]++;
+                return new IPAddress(bytes);
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Whether the engine at <paramref name="endpoint"/> runs on this machine.</summary>
+    internal static bool IsLocal(DockerEndpoint endpoint) => endpoint.Host.Scheme switch
+    {
+        "unix" or "npipe" => true,
+        _ => endpoint.Host.Host is "localhost" || (IPAddress.TryParse(endpoint.Host.Host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip)),
+    };
 
     private async Task<NetworkResponse?> FindAsync(CancellationToken cancellationToken)
     {

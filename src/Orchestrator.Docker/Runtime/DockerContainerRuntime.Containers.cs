@@ -20,14 +20,7 @@ public sealed partial class DockerContainerRuntime
     {
         ArgumentException.ThrowIfNullOrEmpty(sandboxId);
         ArgumentNullException.ThrowIfNull(config);
-        var sandbox = await InspectOrNullAsync(sandboxId, "creating a container", cancellationToken).ConfigureAwait(false);
-        var sandboxLabels = sandbox?.Config.Labels;
-        if (sandbox is null || !Owned(sandbox) || sandboxLabels?.GetValueOrDefault(DockerLabels.Role) != DockerLabels.SandboxRole)
-        {
-            throw new ContainerRuntimeException($"sandbox {sandboxId} does not exist");
-        }
-        if (!sandbox.State.Running) throw new ContainerRuntimeException($"sandbox {sandboxId} is not ready");
-
+        var sandboxLabels = await SandboxLabelsAsync(sandboxId, cancellationToken).ConfigureAwait(false);
         var volumes = SandboxDirectories.FromLabel(sandboxLabels.GetValueOrDefault(DockerLabels.Volumes));
         var binds = new List<string>(config.Mounts.Count + 1);
         foreach (var mount in config.Mounts)
@@ -49,7 +42,7 @@ public sealed partial class DockerContainerRuntime
         {
             [DockerLabels.ClusterId] = _settings.ClusterId,
             [DockerLabels.Role] = DockerLabels.ContainerRole,
-            [DockerLabels.SandboxId] = sandbox.Id,
+            [DockerLabels.SandboxId] = sandboxId,
         };
 
         string? terminationFile = null;
@@ -61,7 +54,7 @@ public sealed partial class DockerContainerRuntime
                 binds.Add(SandboxDirectories.BindOf(terminationFile, messagePath, readOnly: false));
                 labels[DockerLabels.TerminationMessageFile] = terminationFile;
             }
-            var id = await CreateNamedAsync(name, ContainerRequest(sandbox.Id, config, labels, binds), podUid, "creating the container", cancellationToken)
+            var id = await CreateNamedAsync(name, ContainerRequest(sandboxId, config, labels, binds), podUid, "creating the container", cancellationToken)
                 .ConfigureAwait(false);
             _createdNotStarted[id] = 0;
             DockerRuntimeLog.ContainerCreated(_logger, id, name, EngineAddress);
@@ -77,6 +70,27 @@ public sealed partial class DockerContainerRuntime
             TerminationMessageFile.Delete(terminationFile);
             throw;
         }
+    }
+
+    /// <summary>
+    /// The labels of a sandbox of this cluster, from memory when this instance created it (one Engine round trip less
+    /// per container), else from an inspect that also checks it runs.
+    /// </summary>
+    /// <exception cref="ContainerRuntimeException">The sandbox does not exist, is not this cluster's, or does not run.</exception>
+    private async Task<IReadOnlyDictionary<string, string>> SandboxLabelsAsync(string sandboxId, CancellationToken cancellationToken)
+    {
+        // A sandbox that died since is not checked here: the engine refuses to start a container joining a stopped
+        // sandbox, and the node agent learns of the death from the sandbox's exit event and replaces it.
+        if (_sandboxLabels.TryGetValue(sandboxId, out var known)) return known;
+        var sandbox = await InspectOrNullAsync(sandboxId, "creating a container", cancellationToken).ConfigureAwait(false);
+        var labels = sandbox?.Config.Labels;
+        if (sandbox is null || !Owned(sandbox) || labels?.GetValueOrDefault(DockerLabels.Role) != DockerLabels.SandboxRole)
+        {
+            throw new ContainerRuntimeException($"sandbox {sandboxId} does not exist");
+        }
+        if (!sandbox.State.Running) throw new ContainerRuntimeException($"sandbox {sandboxId} is not ready");
+        if (sandbox.Id == sandboxId) _sandboxLabels.TryAdd(sandboxId, labels);
+        return labels;
     }
 
     /// <inheritdoc/>

@@ -23,9 +23,11 @@ public sealed partial class DockerContainerRuntime
         try
         {
             var name = DockerNames.Sandbox(config.PodName, config.PodNamespace, config.PodUid, config.Attempt);
-            id = await CreateNamedAsync(name, SandboxRequest(config, layout), config.PodUid, "creating the pod sandbox", cancellationToken)
+            var request = SandboxRequest(config, layout);
+            id = await CreateNamedAsync(name, request, config.PodUid, "creating the pod sandbox", cancellationToken)
                 .ConfigureAwait(false);
             await StartSandboxAsync(id, cancellationToken).ConfigureAwait(false);
+            _sandboxLabels[id] = request.Labels!;
             DockerRuntimeLog.SandboxCreated(_logger, id, name, EngineAddress);
             return id;
         }
@@ -43,6 +45,7 @@ public sealed partial class DockerContainerRuntime
     public async ValueTask StopSandboxAsync(string sandboxId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(sandboxId);
+        _sandboxLabels.TryRemove(sandboxId, out _); // containers created from now on check it runs
         var running = await ListOwnedAsync(DockerLabels.ContainerRole,
             new Dictionary<string, string> { [DockerLabels.SandboxId] = sandboxId }, runningOnly: true, cancellationToken).ConfigureAwait(false);
         await Parallel.ForEachAsync(running, Parallelism(cancellationToken),
@@ -234,6 +237,7 @@ public sealed partial class DockerContainerRuntime
         }
         _createdNotStarted.TryRemove(id, out _);
         _cpuSamples.TryRemove(id, out _);
+        _sandboxLabels.TryRemove(id, out _);
     }
 
     private async Task ForceRemoveQuietlyAsync(string id, CancellationToken cancellationToken)

@@ -46,6 +46,8 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IAsyncDi
     private readonly ILogger _logger;
     private readonly DockerEventStream _events;
     private readonly ConcurrentDictionary<string, byte> _createdNotStarted = new(StringComparer.Ordinal);
+    // The labels of the sandboxes this instance created (they never change), so a container create needs no inspect.
+    private readonly ConcurrentDictionary<string, IReadOnlyDictionary<string, string>> _sandboxLabels = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<Task<ImageInfo>>> _pulls = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, CpuSample> _cpuSamples = new(StringComparer.Ordinal);
     private readonly Func<CancellationToken, Task>? _ensureNetwork;

@@ -45,6 +45,9 @@ public sealed record ObjectMeta
 
     /// <summary>While non-empty, a deleted object stays in the store with a <see cref="DeletionTimestamp"/>.</summary>
     public IReadOnlyList<string> Finalizers { get; init; } = [];
+
+    /// <summary>Which field manager owns which fields; maintained by the API endpoint (server-side apply), kept by the store.</summary>
+    public IReadOnlyList<ManagedFieldsEntry> ManagedFields { get; init; } = [];
 }
 
 /// <summary>Points from a dependent object to its owner (Kubernetes <c>metav1.OwnerReference</c>).</summary>

@@ -81,3 +81,33 @@ internal sealed class NamespaceControllerOptionsValidator : IValidateOptions<Nam
         return errors.Result();
     }
 }
+
+/// <summary>Validates <see cref="JobControllerOptions"/> bound from <c>Orchestrator:Jobs</c>.</summary>
+internal sealed class JobControllerOptionsValidator : IValidateOptions<JobControllerOptions>
+{
+    public ValidateOptionsResult Validate(string? name, JobControllerOptions options)
+    {
+        var errors = new OptionErrors($"{OrchestratorOptions.SectionName}:Jobs");
+        errors.Positive("PodFailureBackOff", options.PodFailureBackOff, "it is the first delay before a Job replaces a failed pod");
+        if (options.MaxPodFailureBackOff < options.PodFailureBackOff)
+        {
+            errors.Add("MaxPodFailureBackOff",
+                $"must be at least PodFailureBackOff ({options.PodFailureBackOff}), but is {options.MaxPodFailureBackOff}: the delay doubles from PodFailureBackOff up to this maximum");
+        }
+        return errors.Result();
+    }
+}
+
+/// <summary>Validates <see cref="PersistentVolumeBinderOptions"/> bound from <c>Orchestrator:Volumes</c>.</summary>
+internal sealed class PersistentVolumeBinderOptionsValidator : IValidateOptions<PersistentVolumeBinderOptions>
+{
+    public ValidateOptionsResult Validate(string? name, PersistentVolumeBinderOptions options)
+    {
+        var errors = new OptionErrors($"{OrchestratorOptions.SectionName}:Volumes");
+        if (options.DynamicProvisioning && string.IsNullOrWhiteSpace(options.ProvisioningDirectory))
+        {
+            errors.Add("ProvisioningDirectory", "must not be empty while DynamicProvisioning is on: provisioned volumes are directories under it");
+        }
+        return errors.Result();
+    }
+}

@@ -17,8 +17,9 @@ namespace Orchestrator.Hosting;
 /// <para>The other components bind their own options from sub-sections of the same section:
 /// <c>Orchestrator:Scheduler</c> (<see cref="Scheduling.SchedulerOptions"/>), <c>Orchestrator:GarbageCollector</c>
 /// (<see cref="Controllers.GarbageCollectorOptions"/>), <c>Orchestrator:NodeLifecycle</c>
-/// (<see cref="Controllers.NodeLifecycleOptions"/>) and <c>Orchestrator:Namespaces</c>
-/// (<see cref="Controllers.NamespaceControllerOptions"/>); change them in code with <c>services.Configure&lt;T&gt;(...)</c>.</para>
+/// (<see cref="Controllers.NodeLifecycleOptions"/>), <c>Orchestrator:Namespaces</c>
+/// (<see cref="Controllers.NamespaceControllerOptions"/>), <c>Orchestrator:Jobs</c> (<see cref="Controllers.JobControllerOptions"/>)
+/// and <c>Orchestrator:Volumes</c> (<see cref="Controllers.PersistentVolumeBinderOptions"/>); change them in code with <c>services.Configure&lt;T&gt;(...)</c>.</para>
 /// </remarks>
 /// <example>
 /// <code>
@@ -48,4 +49,7 @@ public sealed class OrchestratorOptions
 
     /// <summary>The <see cref="IOrchestratorClient"/>: default wait timeout and diagnostics (section <c>Client</c>).</summary>
     public OrchestratorClientOptions Client { get; set; } = new();
+
+    /// <summary>The Service data plane: Service proxy, NodePorts and cluster DNS (section <c>Services</c>).</summary>
+    public Networking.ServiceNetworkingOptions Services { get; set; } = new();
 }

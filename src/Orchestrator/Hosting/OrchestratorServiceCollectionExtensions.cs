@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orchestrator.Client;
 using Orchestrator.Controllers;
+using Orchestrator.Networking;
 using Orchestrator.NodeAgent;
 using Orchestrator.Scheduling;
 using Orchestrator.Store;
@@ -22,7 +23,7 @@ public static class OrchestratorServiceCollectionExtensions
     /// <see cref="TimeProvider.System"/> unless a <see cref="TimeProvider"/> is registered;</item>
     /// <item>the shared informers and event recorders;</item>
     /// <item>the scheduler and the controllers: garbage collector, namespace, node lifecycle, ReplicaSet,
-    /// ReplicationController, Deployment, StatefulSet, DaemonSet, Job, CronJob and PersistentVolume binder;</item>
+    /// ReplicationController, Deployment, StatefulSet, DaemonSet, Job, CronJob, PersistentVolume binder and endpoints;</item>
     /// <item>the node agent host (add nodes with the returned builder: <see cref="OrchestratorBuilder.AddSimulatedNodes"/>,
     /// or <c>AddDockerRuntime</c> from <c>Orchestrator.Docker</c>);</item>
     /// <item>an <see cref="IOrchestratorClient"/> for application code, and the health check
@@ -71,16 +72,22 @@ public static class OrchestratorServiceCollectionExtensions
         Bind<GarbageCollectorOptions>(services, $"{OrchestratorOptions.SectionName}:GarbageCollector");
         Bind<NodeLifecycleOptions>(services, $"{OrchestratorOptions.SectionName}:NodeLifecycle");
         Bind<NamespaceControllerOptions>(services, $"{OrchestratorOptions.SectionName}:Namespaces");
+        Bind<JobControllerOptions>(services, $"{OrchestratorOptions.SectionName}:Jobs");
+        Bind<PersistentVolumeBinderOptions>(services, $"{OrchestratorOptions.SectionName}:Volumes");
         services.AddOptions<OrchestratorOptions>().ValidateOnStart();
         services.AddOptions<SchedulerOptions>().ValidateOnStart();
         services.AddOptions<GarbageCollectorOptions>().ValidateOnStart();
         services.AddOptions<NodeLifecycleOptions>().ValidateOnStart();
         services.AddOptions<NamespaceControllerOptions>().ValidateOnStart();
+        services.AddOptions<JobControllerOptions>().ValidateOnStart();
+        services.AddOptions<PersistentVolumeBinderOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OrchestratorOptions>, OrchestratorOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SchedulerOptions>, SchedulerOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GarbageCollectorOptions>, GarbageCollectorOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<NodeLifecycleOptions>, NodeLifecycleOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<NamespaceControllerOptions>, NamespaceControllerOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<JobControllerOptions>, JobControllerOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PersistentVolumeBinderOptions>, PersistentVolumeBinderOptionsValidator>());
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new InMemoryObjectStore(
@@ -110,6 +117,8 @@ public static class OrchestratorServiceCollectionExtensions
         services.AddJobController();
         services.AddCronJobController();
         services.AddPersistentVolumeBinder();
+        services.AddServiceNetworking();
+        services.AddEndpointsController();
 
         services.TryAddSingleton<IOrchestratorClient>(sp => new OrchestratorClient(
             sp.GetRequiredService<IObjectStore>(),

@@ -85,6 +85,8 @@ internal sealed partial class NodeAgent
         catch (ContainerRuntimeException e)
         {
             Event(state, EventType.Warning, "Failed", $"Error: {e.Message}");
+            // For example "cannot join network of a non running container": a dead sandbox is replaced.
+            state.CheckSandbox = true;
         }
         record.Current = await Runtime.GetContainerStatusAsync(id, cancellationToken).ConfigureAwait(false) ?? record.Current;
         if (record.Current.State != RuntimeContainerState.Running) return;
@@ -179,7 +181,7 @@ internal sealed partial class NodeAgent
         var current = record.Current!;
         if (record.Probes is { } existing && existing.ContainerId == current.Id) return;
         if (record.Probes is { } stale) stale.Stopped = true;
-        var tracker = new ProbeTracker(current.Id, container, current.StartedAt ?? Time.GetUtcNow());
+        var tracker = new ProbeTracker(current.Id, container, current.StartedAt ?? Time.GetUtcNow(), state.StartTime);
         record.Probes = tracker;
         Schedule(ProbeKind.Startup, container.StartupProbe);
         Schedule(ProbeKind.Liveness, container.LivenessProbe);

@@ -91,6 +91,14 @@ internal sealed partial class NodeAgent
 
         if (state.FailedReason is null)
         {
+            if (state.SandboxId is not null && state.SandboxReady && (state.CheckSandbox || now >= state.NextSandboxCheck))
+            {
+                // The kubelet's "pod sandbox changed": a dead sandbox (killed from outside, its process crashed) took the
+                // pod's network with it; replace it and run the containers again in the new one.
+                state.CheckSandbox = false;
+                state.NextSandboxCheck = now + Options.ResyncInterval;
+                await CheckSandboxAsync(state, cancellationToken).ConfigureAwait(false);
+            }
             await RefreshContainersAsync(state, cancellationToken).ConfigureAwait(false);
             var context = Context(state, pod);
             if (await EnsureSandboxAsync(state, context, wake, cancellationToken).ConfigureAwait(false))
@@ -122,11 +130,21 @@ internal sealed partial class NodeAgent
     private PodContext Context(PodState state, Pod pod) => new(pod, Name, _registration.InternalIP, state.PodIPs, Allocatable);
 
     /// <summary>Reads the current state of every container instance that may have changed since the last sync.</summary>
-    private async Task RefreshContainersAsync(PodState state, CancellationToken cancellationToken)
+    /// <remarks>
+    /// While the runtime's events flow and none arrived for the pod, running containers are taken as running (an exit
+    /// would have been signalled) until the resync interval since their last read; this spares a runtime call per
+    /// container on syncs for probe results and status. <paramref name="force"/> reads them regardless.
+    /// </remarks>
+    private async Task RefreshContainersAsync(PodState state, CancellationToken cancellationToken, bool force = false)
     {
+        var now = Time.GetUtcNow();
+        var trustRunning = !force && _eventsFlow && !state.ContainersChanged && now - state.ContainersReadAt < Options.ResyncInterval;
+        state.ContainersChanged = false;
+        if (!trustRunning) state.ContainersReadAt = now;
         foreach (var record in state.Containers.Values)
         {
             if (record.Current is not { State: RuntimeContainerState.Running or RuntimeContainerState.Created } current) continue;
+            if (trustRunning && current.State == RuntimeContainerState.Running) continue;
             var fresh = await Runtime.GetContainerStatusAsync(current.Id, cancellationToken).ConfigureAwait(false);
             if (fresh is null)
             {
@@ -152,6 +170,12 @@ internal sealed partial class NodeAgent
     private async Task<bool> EnsureSandboxAsync(PodState state, PodContext context, Wake wake, CancellationToken cancellationToken)
     {
         var pod = context.Pod;
+        if (state.SandboxId is null && pod.Spec.RestartPolicy == RestartPolicy.Never && state.SandboxAttempt > 0 &&
+            state.Containers.Values.Any(r => r.Current is not null))
+        {
+            // As the kubelet: a pod that never restarts gets no new sandbox once its containers ran; they stay terminated.
+            return false;
+        }
         if (state.SandboxId is { } existing)
         {
             if (state.SandboxReady) return true;
@@ -159,6 +183,7 @@ internal sealed partial class NodeAgent
             state.PodIPs = await AttachAsync(existing, pod, cancellationToken).ConfigureAwait(false);
             state.SandboxConfig ??= RuntimeConfigFactory.Sandbox(context, state.SandboxAttempt, Network.NetworkName, [], Options);
             state.SandboxReady = true;
+            state.NextSandboxCheck = Time.GetUtcNow() + Options.ResyncInterval;
             return true;
         }
 
@@ -208,6 +233,7 @@ internal sealed partial class NodeAgent
             return false;
         }
         state.SandboxReady = true;
+        state.NextSandboxCheck = Time.GetUtcNow() + Options.ResyncInterval;
         return true;
     }
 

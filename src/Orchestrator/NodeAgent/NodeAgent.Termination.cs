@@ -16,7 +16,7 @@ internal sealed partial class NodeAgent
     {
         var started = Time.GetTimestamp();
         var grace = TimeSpan.FromSeconds(Math.Max(0, pod.Metadata.DeletionGracePeriodSeconds ?? pod.Spec.TerminationGracePeriodSeconds));
-        await RefreshContainersAsync(state, cancellationToken).ConfigureAwait(false);
+        await RefreshContainersAsync(state, cancellationToken, force: true).ConfigureAwait(false);
         await KillContainersAsync(state, grace, runPreStop: true, cancellationToken).ConfigureAwait(false);
         await TeardownSandboxAsync(state, remove: true, cancellationToken).ConfigureAwait(false);
         try
@@ -92,22 +92,46 @@ internal sealed partial class NodeAgent
         state.SandboxId = null;
     }
 
-    /// <summary>After a failed container create: when the sandbox died, tear it down so the next sync creates a new one.</summary>
+    /// <summary>
+    /// When the sandbox died (after an exit event of the pod, a failed container create or start, or periodically):
+    /// kills what still runs in it, removes it, and leaves the pod without one, so the sync creates the next attempt.
+    /// The containers' instances stay as terminated (exit code 137 when they were killed), so they are started again
+    /// in the new sandbox under the pod's restart policy with their restart counts incremented, as in Kubernetes; init
+    /// containers run again from the first.
+    /// </summary>
     private async Task CheckSandboxAsync(PodState state, CancellationToken cancellationToken)
     {
         if (state.SandboxId is not { } sandboxId) return;
-        var sandboxes = await Runtime.ListSandboxesAsync(
-            new Dictionary<string, string> { [ContainerLabels.PodUid] = state.Uid, [ContainerLabels.NodeName] = Name }, cancellationToken).ConfigureAwait(false);
-        if (sandboxes.Any(s => s.Id == sandboxId && s.State == RuntimeSandboxState.Ready)) return;
+        if (state.ExitedSandboxId != sandboxId)
+        {
+            var sandboxes = await Runtime.ListSandboxesAsync(
+                new Dictionary<string, string> { [ContainerLabels.PodUid] = state.Uid, [ContainerLabels.NodeName] = Name }, cancellationToken).ConfigureAwait(false);
+            if (sandboxes.Any(s => s.Id == sandboxId && s.State == RuntimeSandboxState.Ready)) return;
+        }
+        NodeAgentLog.SandboxDied(Logger, sandboxId);
+        Event(state, EventType.Normal, "SandboxChanged", "Pod sandbox changed, it will be killed and re-created.");
         await KillContainersAsync(state, TimeSpan.Zero, runPreStop: false, cancellationToken).ConfigureAwait(false);
         await TeardownSandboxAsync(state, remove: true, cancellationToken).ConfigureAwait(false);
         state.SandboxAttempt++;
         state.PodIPs = [];
         foreach (var record in state.Containers.Values)
         {
-            // A new sandbox runs every container again; the old instances are gone with the old sandbox.
-            if (record.Current is { } old) record.LastTermination = PodStatusBuilder.Terminated(old, RuntimeName);
-            record.Current = null;
+            if (record.Current is not { } old) continue;
+            if (record.IsInit)
+            {
+                // The old instances went with the old sandbox; init containers run again, in order.
+                record.LastTermination = PodStatusBuilder.Terminated(old, RuntimeName);
+                record.Current = null;
+                record.RestartCount++;
+            }
+            else if (old.State == RuntimeContainerState.Created)
+            {
+                record.Current = null; // never ran: created again in the new sandbox, no restart to count
+            }
+            else if (old.State != RuntimeContainerState.Exited)
+            {
+                record.Current = old with { State = RuntimeContainerState.Exited, ExitCode = old.ExitCode ?? 137, FinishedAt = old.FinishedAt ?? Time.GetUtcNow() };
+            }
         }
     }
 

@@ -26,12 +26,14 @@ internal sealed partial class NodeAgent
     private readonly string _bootId = Guid.NewGuid().ToString();
     private RuntimeInfo? _info;
     private DateTimeOffset _readySince;
+    private volatile bool _eventsFlow;
 
     public NodeAgent(NodeRegistration registration, INetworkProvider network, AgentContext context)
     {
         _registration = registration;
         _context = context;
         Network = registration.Network ?? network;
+        Options = registration.ClusterDns is { } dns ? context.Options with { ClusterDns = dns } : context.Options;
         _recorder = context.Events?.CreateRecorder("kubelet", registration.Name);
         _probeRunner = new ProbeRunner(registration.Runtime, context.Time);
         _environment = new EnvironmentResolver(context.ConfigMaps, context.Secrets);
@@ -44,7 +46,8 @@ internal sealed partial class NodeAgent
 
     public INetworkProvider Network { get; }
 
-    private NodeAgentOptions Options => _context.Options;
+    /// <summary>The process-wide options, with this node's <see cref="NodeRegistration.ClusterDns"/> when it has its own.</summary>
+    private NodeAgentOptions Options { get; }
 
     private TimeProvider Time => _context.Time;
 
@@ -118,19 +121,33 @@ internal sealed partial class NodeAgent
         if (Runtime is not IContainerEvents events) return;
         try
         {
+            _eventsFlow = true;
             await foreach (var e in events.WatchAsync(cancellationToken).ConfigureAwait(false))
             {
                 if (e.Type is not (ContainerEventType.Exited or ContainerEventType.Removed)) continue;
                 if (!e.Labels.TryGetValue(ContainerLabels.NodeName, out var node) || node != Name) continue;
                 if (e.Labels.TryGetValue(ContainerLabels.PodNamespace, out var ns) && e.Labels.TryGetValue(ContainerLabels.PodName, out var name))
                 {
-                    _context.PodQueue.Add(new ObjectKey(ns, name));
+                    var key = new ObjectKey(ns, name);
+                    // Something of the pod ended (maybe its sandbox): the next sync also checks the sandbox.
+                    if (_pods.TryGetValue(key, out var state))
+                    {
+                        // A sandbox's own event (its id is its sandbox id) is definite: sandboxes never start again.
+                        if (e.ContainerId == e.SandboxId) state.ExitedSandboxId = e.SandboxId;
+                        state.ContainersChanged = true;
+                        state.CheckSandbox = true;
+                    }
+                    _context.PodQueue.Add(key);
                 }
             }
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             NodeAgentLog.EventStreamFailed(Logger, e, Name);
+        }
+        finally
+        {
+            _eventsFlow = false;
         }
     }
 

@@ -52,4 +52,7 @@ internal static partial class NodeAgentLog
 
     [LoggerMessage(EventId = 4013, Level = LogLevel.Warning, Message = "Removing runtime object {Id} failed")]
     public static partial void CleanupFailed(ILogger logger, Exception exception, string id);
+
+    [LoggerMessage(EventId = 4014, Level = LogLevel.Information, Message = "Pod sandbox {Id} is not running any more; replacing it")]
+    public static partial void SandboxDied(ILogger logger, string id);
 }

@@ -34,6 +34,13 @@ public sealed record NodeRegistration
     /// <summary>What pods may use; null for the capacity (nothing reserved for the system).</summary>
     public IReadOnlyDictionary<string, Quantity>? Allocatable { get; init; }
 
+    /// <summary>
+    /// The cluster DNS servers of this node's pods (<c>dnsPolicy: ClusterFirst</c>), like a kubelet's own
+    /// <c>clusterDNS</c>; null for <see cref="NodeAgentOptions.ClusterDns"/>. Docker nodes set the gateway of their
+    /// pod network, where the in-process cluster DNS listens.
+    /// </summary>
+    public IReadOnlyList<string>? ClusterDns { get; init; }
+
     /// <summary>The node's <c>InternalIP</c>, reported as the <c>hostIP</c> of its pods; <c>127.0.0.1</c> by default.</summary>
     public string InternalIP { get; init; } = "127.0.0.1";
 

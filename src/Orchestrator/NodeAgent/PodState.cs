@@ -26,6 +26,49 @@ internal sealed class PodState(ObjectKey key, string uid)
     /// <summary>True while the sandbox exists and its network is attached.</summary>
     public bool SandboxReady { get; set; }
 
+    private volatile bool _checkSandbox;
+
+    /// <summary>
+    /// Set (by the runtime event watcher, from any thread) when a container of the pod ended: the next sync checks that
+    /// the sandbox still runs, and replaces it when it died.
+    /// </summary>
+    public bool CheckSandbox
+    {
+        get => _checkSandbox;
+        set => _checkSandbox = value;
+    }
+
+    private volatile string? _exitedSandboxId;
+
+    /// <summary>
+    /// The sandbox the runtime reported exited (set by the event watcher): the runtime's listings may still show it
+    /// running for a moment after its exit event.
+    /// </summary>
+    public string? ExitedSandboxId
+    {
+        get => _exitedSandboxId;
+        set => _exitedSandboxId = value;
+    }
+
+    private volatile bool _containersChanged = true;
+
+    /// <summary>
+    /// Set (by the runtime event watcher) when a container of the pod ended: the next sync reads the running containers'
+    /// states from the runtime. Without it, and while the runtime's events flow, a sync trusts what it knows (the
+    /// kubelet's evented PLEG), re-reading at least every resync interval.
+    /// </summary>
+    public bool ContainersChanged
+    {
+        get => _containersChanged;
+        set => _containersChanged = value;
+    }
+
+    /// <summary>When the running containers' states were last read from the runtime.</summary>
+    public DateTimeOffset ContainersReadAt { get; set; }
+
+    /// <summary>When the sync next checks the sandbox without a signal (for runtimes without events, or lost events).</summary>
+    public DateTimeOffset NextSandboxCheck { get; set; }
+
     public IReadOnlyList<string> PodIPs { get; set; } = [];
 
     public DateTimeOffset? StartTime { get; set; }

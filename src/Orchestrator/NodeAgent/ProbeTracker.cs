@@ -16,12 +16,21 @@ internal sealed class ProbeTracker
     private bool _ready;
     private bool _started;
     private string? _killReason;
+    private readonly DateTimeOffset _ticker;
 
-    public ProbeTracker(string containerId, Container container, DateTimeOffset startedAt)
+    /// <param name="containerId">The instance probed.</param>
+    /// <param name="container">Its spec (the probes).</param>
+    /// <param name="startedAt">When the instance started.</param>
+    /// <param name="ticker">
+    /// When the pod's probe ticks started (the kubelet starts a probe worker's ticker when it admits the pod, and keeps
+    /// it across container restarts); <paramref name="startedAt"/> when null or later.
+    /// </param>
+    public ProbeTracker(string containerId, Container container, DateTimeOffset startedAt, DateTimeOffset? ticker = null)
     {
         ContainerId = containerId;
         Container = container;
         StartedAt = startedAt;
+        _ticker = ticker is { } t && t <= startedAt ? t : startedAt;
         _started = container.StartupProbe is null;
         // Without a readiness probe a container is ready as soon as it has started.
         _ready = container.ReadinessProbe is null && _started;
@@ -31,17 +40,32 @@ internal sealed class ProbeTracker
         }
     }
 
-    /// <summary>When the next attempt of <paramref name="kind"/> is due: start + initialDelaySeconds, then every periodSeconds.</summary>
-    /// <remarks>The cadence is fixed like a ticker's: a late attempt does not push the later ones back.</remarks>
+    /// <summary>
+    /// When the next attempt of <paramref name="kind"/> is due: start + initialDelaySeconds, then on the pod's ticker,
+    /// every periodSeconds.
+    /// </summary>
+    /// <remarks>
+    /// The cadence is fixed like a ticker's: a late attempt does not push the later ones back. As with the kubelet
+    /// (whose probe worker ticks from the pod's admission and probes a freshly started container at once), the attempt
+    /// after the first comes at the pod's next tick, at most a period later.
+    /// </remarks>
     public DateTimeOffset DueAt(ProbeKind kind)
     {
         lock (_gate) return _due[(int)kind];
     }
 
-    /// <summary>Moves the next attempt of <paramref name="kind"/> one period on and returns when it is due.</summary>
+    /// <summary>Moves the next attempt of <paramref name="kind"/> to the next tick and returns when it is due.</summary>
     public DateTimeOffset Advance(ProbeKind kind, TimeSpan period)
     {
-        lock (_gate) return _due[(int)kind] += period;
+        lock (_gate) return _due[(int)kind] = NextTick(_due[(int)kind], period);
+    }
+
+    /// <summary>The first tick of the pod's ticker strictly after <paramref name="time"/>.</summary>
+    private DateTimeOffset NextTick(DateTimeOffset time, TimeSpan period)
+    {
+        if (period <= TimeSpan.Zero || time < _ticker) return time + period;
+        var ticks = (time - _ticker).Ticks / period.Ticks + 1;
+        return _ticker + TimeSpan.FromTicks(ticks * period.Ticks);
     }
 
     public string ContainerId { get; }

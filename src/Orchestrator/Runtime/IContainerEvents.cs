@@ -35,7 +35,7 @@ public enum ContainerEventType
 /// <summary>One container lifecycle event.</summary>
 /// <param name="Type">What happened.</param>
 /// <param name="ContainerId">The container.</param>
-/// <param name="SandboxId">Its sandbox.</param>
+/// <param name="SandboxId">Its sandbox; for an event of a sandbox itself, the sandbox's own id (equal to <paramref name="ContainerId"/>).</param>
 /// <param name="Timestamp">When it happened.</param>
 /// <param name="Labels">The container's labels (see <see cref="ContainerLabels"/>), to route the event to its pod.</param>
 public sealed record ContainerEvent(

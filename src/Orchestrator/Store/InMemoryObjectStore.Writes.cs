@@ -49,6 +49,7 @@ public sealed partial class InMemoryObjectStore
         // Defaults may depend on the name and uid (a Job's generated selector does), so they apply after those are set.
         prepared = ObjectLifecycle.PrepareForCreate(ObjectDefaulter.ApplyDefaults(prepared));
         ObjectValidator.EnsureValid(prepared);
+        var reserved = ReserveServiceAllocations(ref prepared, null);
 
         for (var attempt = 1; ; attempt++)
         {
@@ -68,7 +69,11 @@ public sealed partial class InMemoryObjectStore
                 Committed(store, "create");
                 return created;
             }
-            if (!generate || attempt >= MaxNameAttempts) throw new AlreadyExistsException(store.QualifiedResource, key.Namespace, key.Name);
+            if (!generate || attempt >= MaxNameAttempts)
+            {
+                _serviceAllocations.Release(reserved);
+                throw new AlreadyExistsException(store.QualifiedResource, key.Namespace, key.Name);
+            }
             prepared = prepared with { Metadata = prepared.Metadata with { Name = GenerateName(store, ns, meta.GenerateName!) } };
         }
     }
@@ -90,6 +95,7 @@ public sealed partial class InMemoryObjectStore
             var incoming = store.SpecOf(obj) is { } spec && ReferenceEquals(spec, store.SpecOf(stored)) && ReferenceEquals(obj.Metadata.Labels, sm.Labels)
                 ? obj
                 : ObjectDefaulter.ApplyDefaults(string.IsNullOrEmpty(obj.Metadata.Uid) ? obj with { Metadata = obj.Metadata with { Uid = sm.Uid } } : obj);
+            incoming = PrepareServiceUpdate(incoming, stored);
             var im = incoming.Metadata;
             if (!string.IsNullOrEmpty(im.Uid) && im.Uid != sm.Uid)
             {
@@ -108,6 +114,7 @@ public sealed partial class InMemoryObjectStore
             var status = store.StatusOf(stored);
             var body = ReferenceEquals(store.StatusOf(incoming), status) ? incoming : incoming.WithStatusOf(stored);
             var remove = ObjectLifecycle.ShouldRemoveAfterUpdate(incoming, sm);
+            var reserved = remove ? ServiceHold.None : ReserveServiceAllocations(ref body, stored);
             KubernetesObject? result = null;
             lock (store.Gate)
             {
@@ -132,7 +139,12 @@ public sealed partial class InMemoryObjectStore
                 }
             }
             // Null: another writer replaced the object since it was read; check the precondition against the new state.
-            if (result is null) continue;
+            if (result is null)
+            {
+                _serviceAllocations.Release(reserved);
+                continue;
+            }
+            ServiceWritten(stored, result, remove);
             Committed(store, remove ? "delete" : "update");
             return result;
         }
@@ -205,6 +217,7 @@ public sealed partial class InMemoryObjectStore
                 }
             }
             if (result is null) continue;
+            if (plan.Action == DeletionAction.Remove) ServiceWritten(stored, result, removed: true);
             Committed(store, "delete");
             return plan.Action == DeletionAction.Remove ? null : result;
         }

@@ -69,6 +69,7 @@ public sealed partial class InMemoryObjectStore : IObjectStore, IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.BookmarkInterval, TimeSpan.Zero);
         _time = timeProvider;
         _random = options.Random;
+        _serviceAllocations = CreateServiceAllocations(options);
         Logger = logger ?? (ILogger)NullLogger.Instance;
         WatchBufferSize = options.WatchBufferSize;
         var byType = new Dictionary<Type, KindStore>();

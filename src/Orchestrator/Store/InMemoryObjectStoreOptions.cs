@@ -22,8 +22,25 @@ public sealed record InMemoryObjectStoreOptions
     public TimeSpan BookmarkInterval { get; init; } = TimeSpan.FromMinutes(1);
 
     /// <summary>
-    /// The source of the five random characters appended to <c>metadata.generateName</c>; null uses
-    /// <see cref="System.Random.Shared"/>. Give a seeded instance for reproducible names in tests (the store serializes access to it).
+    /// The source of the five random characters appended to <c>metadata.generateName</c>, and of the picks of free service
+    /// IPs and node ports; null uses <see cref="System.Random.Shared"/>. Give a seeded instance for reproducible names in
+    /// tests (the store serializes access to it).
     /// </summary>
     public Random? Random { get; init; }
+
+    /// <summary>
+    /// The CIDR that Services' <c>spec.clusterIP</c> is allocated from (kube-apiserver's <c>--service-cluster-ip-range</c>):
+    /// IPv4 from /12 to /30 or IPv6 from /108 to /126; the network address (and for IPv4 the broadcast address) is never
+    /// handed out. Addresses are picked at random, from the upper part of the range first so that the lowest addresses
+    /// stay free for users who choose theirs. A Service that asks for an address outside it or one already taken is
+    /// rejected (422), and creating one when every address is taken fails (500). Default <c>10.96.0.0/12</c>.
+    /// </summary>
+    public string ServiceClusterIPRange { get; init; } = "10.96.0.0/12";
+
+    /// <summary>
+    /// The ports (<c>min-max</c>, inclusive) that NodePort and LoadBalancer Services' <c>nodePort</c> is allocated from
+    /// (kube-apiserver's <c>--service-node-port-range</c>), with the same rules as <see cref="ServiceClusterIPRange"/>.
+    /// Default <c>30000-32767</c>.
+    /// </summary>
+    public string ServiceNodePortRange { get; init; } = "30000-32767";
 }

@@ -19,7 +19,8 @@ internal static class MetadataComparison
             MapsEqual(a.Labels, b.Labels) &&
             MapsEqual(a.Annotations, b.Annotations) &&
             ListsEqual(a.OwnerReferences, b.OwnerReferences) &&
-            ListsEqual(a.Finalizers, b.Finalizers);
+            ListsEqual(a.Finalizers, b.Finalizers) &&
+            ListsEqual(a.ManagedFields, b.ManagedFields);
     }
 
     /// <summary>True when both maps hold the same pairs.</summary>

@@ -7,7 +7,9 @@ namespace Orchestrator.Store;
 /// Validation of updates that looks only at what changed. Validation is a pure function of the object and the stored
 /// object passed it, so parts equal to the stored ones need no second look: an update that keeps the desired state has
 /// only its changed metadata checked, and for a label or annotation change only the changed pairs (plus the annotation
-/// size limit). Errors are always worded by <see cref="ObjectValidator"/> and <see cref="MetadataValidation"/>.
+/// size limit). A changed desired state is also checked against the stored object (<see cref="UpdateRules"/>: fields that
+/// may not change, such as the data of an immutable ConfigMap). Errors are always worded by <see cref="ObjectValidator"/>,
+/// <see cref="UpdateRules"/> and <see cref="MetadataValidation"/>.
 /// </summary>
 internal static class UpdateValidation
 {
@@ -23,6 +25,7 @@ internal static class UpdateValidation
     {
         var meta = obj.Metadata;
         var before = stored.Metadata;
+        if (!desiredStateUnchanged) UpdateRules.EnsureValid(obj, stored);
         if (!desiredStateUnchanged || obj.ApiVersion != kind.ApiVersion || obj.Kind != kind.Kind ||
             !ReferenceEquals(meta.OwnerReferences, before.OwnerReferences) || !ReferenceEquals(meta.Finalizers, before.Finalizers) ||
             meta.GenerateName != before.GenerateName)

@@ -124,6 +124,32 @@ public sealed class KubectlTests
     }
 
     [Test]
+    public async Task Get_ServicesAndEndpointsTogether_ShowEachKindsColumns()
+    {
+        await _cluster.Kubectl.OkAsync("apply", "-f", _cluster.WriteFile("manual.yaml", """
+            apiVersion: v1
+            kind: Service
+            metadata: {name: manual, namespace: shop}
+            spec:
+              ports: [{port: 8080, protocol: TCP}]
+            ---
+            apiVersion: v1
+            kind: Endpoints
+            metadata: {name: manual, namespace: shop}
+            subsets:
+            - addresses: [{ip: 10.1.2.3}, {ip: 10.1.2.4}]
+              ports: [{port: 8080}]
+            """));
+
+        var output = await _cluster.Kubectl.OkAsync("get", "svc,endpoints", "-n", "shop");
+
+        Assert.That(output, Does.Match(@"NAME\s+TYPE\s+CLUSTER-IP\s+EXTERNAL-IP\s+PORT\(S\)\s+AGE"));
+        Assert.That(output, Does.Match(@"service/manual\s+ClusterIP\s+\S+\s+<none>\s+8080/TCP\s+\d+s"));
+        Assert.That(output, Does.Match(@"NAME\s+ENDPOINTS\s+AGE"));
+        Assert.That(output, Does.Match(@"endpoints/manual\s+10\.1\.2\.3:8080,10\.1\.2\.4:8080\s+\d+s"));
+    }
+
+    [Test]
     public async Task Get_OutputFormatsAndSelectors_MatchKubectl()
     {
         var yaml = await _cluster.Kubectl.OkAsync("get", "deployment", "web", "-n", "shop", "-o", "yaml");

@@ -28,13 +28,17 @@ internal sealed class ApiServerCluster : IAsyncDisposable
 
     public KubectlRunner Kubectl { get; }
 
-    public static async Task<ApiServerCluster> StartAsync(Action<ApiServerOptions>? configure = null, int nodes = 2)
+    public static Task<ApiServerCluster> StartAsync(Action<ApiServerOptions>? configure = null, int nodes = 2) =>
+        StartAsync(orchestrator => orchestrator.AddSimulatedNodes(nodes), configure);
+
+    /// <summary>Starts a cluster whose nodes <paramref name="addNodes"/> adds (simulated, Docker, …).</summary>
+    public static async Task<ApiServerCluster> StartAsync(Action<OrchestratorBuilder> addNodes, Action<ApiServerOptions>? configure = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "orchestrator-apiserver-tests-" + Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(directory);
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
-        builder.Services.AddOrchestrator().AddSimulatedNodes(nodes);
+        addNodes(builder.Services.AddOrchestrator());
         builder.Services.AddOrchestratorApiServer(o =>
         {
             o.KubeconfigPath = Path.Combine(directory, "kubeconfig");

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Orchestrator.Api;
-using Quickstart;
 
 namespace Orchestrator.Testing.Tests.Docker;
 
@@ -60,21 +59,6 @@ public sealed class DockerClusterTests
         // Then the crashed session's containers and file are gone
         Assert.That(await DockerTestCluster.CountContainersAsync(clusterId, ct), Is.Zero);
         Assert.That(File.Exists(sessionFile), Is.False);
-    }
-
-    [Test, CancelAfter(240_000)]
-    public async Task Quickstart_CiModeOnDocker_RunsTheDemoAndLeavesNoContainers(CancellationToken ct)
-    {
-        await (await DockerTestCluster.StartAsync(ct)).DisposeAsync(); // Ignores the test (fails it under CI) without Docker.
-        var output = new StringWriter();
-
-        var exitCode = await QuickstartApp.RunAsync(QuickstartOptions.Parse(["--ci"]), output, ct);
-
-        var text = output.ToString();
-        Assert.That(exitCode, Is.EqualTo(0), text);
-        Assert.That(text, Does.Contain("Docker node(s) Ready"));
-        Assert.That(text, Does.Contain("deployment \"frontend\" successfully rolled out"));
-        Assert.That(await DockerTestCluster.CountContainersAsync("quickstart", ct), Is.Zero);
     }
 
     /// <summary>Rewrites a session file as if its process had exited (a process id that cannot exist).</summary>

@@ -42,8 +42,11 @@ internal static class DockerTestCluster
         return cluster;
     }
 
-    /// <summary>The containers and sandboxes of cluster id <paramref name="clusterId"/> on the local engine.</summary>
-    public static async Task<int> CountContainersAsync(string clusterId, CancellationToken ct)
+    /// <summary>
+    /// The containers and sandboxes of cluster id <paramref name="clusterId"/> on the local engine; with
+    /// <paramref name="purge"/>, removes them afterwards (only when no host of that cluster runs).
+    /// </summary>
+    public static async Task<int> CountContainersAsync(string clusterId, CancellationToken ct, bool purge = true)
     {
         var options = new DockerRuntimeOptions { ClusterId = clusterId, RemoveLeftovers = false };
         Configure(options);
@@ -55,8 +58,8 @@ internal static class DockerTestCluster
         }
         finally
         {
-            // Connecting creates the cluster's network again; remove it.
-            await nodes.PurgeAsync(ct);
+            // Connecting creates the cluster's network again; remove it (and, when asked, what is counted).
+            if (purge) await nodes.PurgeAsync(ct);
         }
     }
 

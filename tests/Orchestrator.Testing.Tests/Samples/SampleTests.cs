@@ -22,7 +22,50 @@ public sealed class SampleTests
         Assert.That(text, Does.Match("Self-healing: frontend-\\S+ was replaced by frontend-\\S+; 3 frontend pods are Ready again"));
         Assert.That(text, Does.Contain("deployment \"frontend\" successfully rolled out"));
         Assert.That(text, Does.Contain("revision 2: v2: new greeting"));
+        if (Docker.QuickstartOnDockerTests.ServiceNetworkingRegistered())
+        {
+            Assert.That(text, Does.Match(@"Service frontend is at http://127\.0\.0\.1:\d+/ on this machine\."));
+        }
         Assert.That(text, Does.Contain("Stopped; nothing is left running."));
+    }
+
+    [Test, CancelAfter(120_000)]
+    public async Task Quickstart_CtrlCAfterTheDemo_StopsCleanlyWithExitCodeZero(CancellationToken ct)
+    {
+        // Given the interactive quickstart in its own process, done with the demo and waiting for Ctrl+C
+        await using var quickstart = QuickstartProcess.Start("--simulated");
+        await quickstart.WaitForOutputAsync("Press Ctrl+C to stop and remove everything.", ct);
+
+        // When Ctrl+C is pressed
+        quickstart.Interrupt();
+
+        // Then it removes the guestbook, stops the orchestrator and exits with 0
+        var exitCode = await quickstart.WaitForExitAsync(ct);
+        Assert.That(exitCode, Is.Zero, quickstart.Output);
+        Assert.That(quickstart.Output, Does.Contain("Removing the guestbook ...").And.Contain("Stopped; nothing is left running."));
+    }
+
+    [Test, CancelAfter(120_000)]
+    public async Task Quickstart_NoDockerEngine_SaysSoInOneLineAndRunsOnSimulatedNodes(CancellationToken ct)
+    {
+        // Given a machine whose Docker endpoint does not answer
+        var environment = new Dictionary<string, string>
+        {
+            ["DOCKER_HOST"] = $"unix://{Path.Combine(Path.GetTempPath(), "no-docker-here.sock")}",
+            ["DOCKER_CONTEXT"] = "default",
+        };
+
+        // When the quickstart runs in CI mode
+        await using var quickstart = QuickstartProcess.Start(environment, "--ci");
+        var exitCode = await quickstart.WaitForExitAsync(ct);
+
+        // Then one line says so, and the same manifests run to the end on simulated nodes
+        var lines = quickstart.Output.Split('\n');
+        Assert.That(exitCode, Is.Zero, quickstart.Output);
+        Assert.That(lines.Count(l => l.Contains("Docker engine", StringComparison.Ordinal)), Is.EqualTo(1), quickstart.Output);
+        Assert.That(lines[0], Does.StartWith("No Docker engine answered").And.Contain("running the same manifests on 3 simulated nodes"));
+        Assert.That(lines[1], Does.StartWith("Orchestrator started: 3 simulated node(s) Ready"), "the explanation is one line");
+        Assert.That(quickstart.Output, Does.Contain("3 simulated node(s) Ready").And.Contain("deployment \"frontend\" successfully rolled out"));
     }
 
     [Test]

@@ -24,6 +24,8 @@ public sealed class OptionsValidationTests
         yield return Case("Orchestrator:Scheduler:PercentageOfNodesToScore", "150", "Orchestrator:Scheduler:PercentageOfNodesToScore must be between 0");
         yield return Case("Orchestrator:GarbageCollector:IgnoredKinds:0", "Eventz", "Orchestrator:GarbageCollector:IgnoredKinds contains unknown kinds Eventz");
         yield return Case("Orchestrator:Namespaces:ContentRecheckInterval", "00:00:00", "Orchestrator:Namespaces:ContentRecheckInterval must be greater than zero");
+        yield return Case("Orchestrator:Jobs:MaxPodFailureBackOff", "00:00:01", "Orchestrator:Jobs:MaxPodFailureBackOff must be at least PodFailureBackOff (00:00:10)");
+        yield return Case("Orchestrator:Volumes:ProvisioningDirectory", " ", "Orchestrator:Volumes:ProvisioningDirectory must not be empty while DynamicProvisioning is on");
 
         static TestCaseData Case(string key, string value, string message) =>
             new TestCaseData(key, value, message).SetArgDisplayNames(key.Replace(':', '.'), value);
@@ -55,6 +57,40 @@ public sealed class OptionsValidationTests
         }
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
+    [Test, CancelAfter(30_000)]
+    public void StartAsync_InvalidValueInAppSettingsJson_FailsNamingTheKeyAndWhy(CancellationToken ct)
+    {
+        // Given an application whose appsettings.json sets a heartbeat of zero
+        var root = Directory.CreateTempSubdirectory("orch-appsettings-");
+        try
+        {
+            File.WriteAllText(Path.Combine(root.FullName, "appsettings.json"), """
+                { "Orchestrator": { "NodeAgent": { "HeartbeatInterval": "00:00:00" }, "Jobs": { "PodFailureBackOff": "00:00:02" } } }
+                """);
+            var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+            {
+                ContentRootPath = root.FullName,
+                Args = [],
+                DisableDefaults = false,
+            });
+            builder.Services.AddOrchestrator().AddSimulatedNodes(1);
+            using var host = builder.Build();
+
+            // Then the valid value is bound
+            Assert.That(host.Services.GetRequiredService<IOptions<Orchestrator.Controllers.JobControllerOptions>>().Value.PodFailureBackOff,
+                Is.EqualTo(TimeSpan.FromSeconds(2)));
+
+            // When it starts, Then the invalid one fails the start, naming the key, its value and why it matters
+            var error = Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(ct));
+            Assert.That(error!.Message, Is.EqualTo(
+                "Orchestrator:NodeAgent:HeartbeatInterval must be greater than zero, but is 00:00:00: node agents post their node's status this often."));
+        }
+        finally
+        {
+            root.Delete(recursive: true);
+        }
     }
 
     [Test, CancelAfter(30_000)]

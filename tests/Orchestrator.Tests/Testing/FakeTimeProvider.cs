@@ -31,6 +31,15 @@ public sealed class FakeTimeProvider : TimeProvider
 
     public override TimeZoneInfo LocalTimeZone => TimeZoneInfo.Utc;
 
+    /// <summary>How many timers were created and not yet disposed (a leak check after a host stops).</summary>
+    public int ActiveTimers
+    {
+        get
+        {
+            lock (_gate) return _timers.Count;
+        }
+    }
+
     /// <summary>Moves the clock forward, firing every timer that falls due, in order of due time.</summary>
     public void Advance(TimeSpan delta)
     {

@@ -11,7 +11,7 @@ namespace Orchestrator.Tests.Testing;
 
 /// <summary>
 /// A real mini-cluster for controller tests, in one <see cref="IHost"/> on one clock: the in-memory store, the scheduler,
-/// simulated nodes run by node agents, the garbage collector, and whatever the test registers (its controllers).
+/// simulated nodes run by node agents, the garbage collector, the endpoints controller, and whatever the test registers (its controllers).
 /// </summary>
 /// <remarks>
 /// With a <see cref="FakeTimeProvider"/> nothing that waits on the clock (minReadySeconds, deadlines, probe periods, back-off)
@@ -82,6 +82,7 @@ internal sealed class TestCluster : IAsyncDisposable
         builder.Services.AddLogging();
         builder.Services.AddScheduler();
         builder.Services.AddGarbageCollector();
+        builder.Services.AddEndpointsController();
         builder.Services.AddSimulatedNodes(nodes, o =>
         {
             o.PreloadedImages.Add(Image);

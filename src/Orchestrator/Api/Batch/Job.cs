@@ -46,19 +46,19 @@ public sealed record JobSpec
     /// <summary>Seconds since <c>status.startTime</c> after which the job fails with reason <c>DeadlineExceeded</c>.</summary>
     public long? ActiveDeadlineSeconds { get; init; }
 
-    /// <summary>Rules that fail the job, ignore or count a pod failure by exit code or pod condition (shape only).</summary>
+    /// <summary>Rules that fail the job, ignore or count a pod failure by exit code or pod condition; requires <c>restartPolicy: Never</c>.</summary>
     public PodFailurePolicy? PodFailurePolicy { get; init; }
 
-    /// <summary>Rules that declare an <c>Indexed</c> job succeeded before every index has (shape only).</summary>
+    /// <summary>Rules that declare an <c>Indexed</c> job succeeded before every index has (rule met: reason <c>SuccessPolicy</c>).</summary>
     public SuccessPolicy? SuccessPolicy { get; init; }
 
     /// <summary>Failed pods after which the job fails with reason <c>BackoffLimitExceeded</c>; defaults to 6.</summary>
     public int? BackoffLimit { get; init; }
 
-    /// <summary>Per-index retry limit of an <c>Indexed</c> job (shape only).</summary>
+    /// <summary>Per-index retry limit of an <c>Indexed</c> job: an index whose pods failed more often fails for good (<c>status.failedIndexes</c>).</summary>
     public int? BackoffLimitPerIndex { get; init; }
 
-    /// <summary>Failed indexes after which an <c>Indexed</c> job with <see cref="BackoffLimitPerIndex"/> fails (shape only).</summary>
+    /// <summary>The most failed indexes an <c>Indexed</c> job with <see cref="BackoffLimitPerIndex"/> tolerates; one more fails it (reason <c>MaxFailedIndexesExceeded</c>).</summary>
     public int? MaxFailedIndexes { get; init; }
 
     /// <summary>

@@ -1,6 +1,6 @@
 namespace Orchestrator.Api;
 
-/// <summary>How failed pods of a Job count towards its backoff limit (Kubernetes <c>PodFailurePolicy</c>); accepted and stored, not enforced yet.</summary>
+/// <summary>How failed pods of a Job count towards its backoff limit (Kubernetes <c>PodFailurePolicy</c>), enforced by the Job controller.</summary>
 public sealed record PodFailurePolicy
 {
     /// <summary>Rules evaluated in order; the first that matches a failed pod decides.</summary>
@@ -43,7 +43,7 @@ public sealed record PodFailurePolicyOnPodConditionsPattern
     public string Status { get; init; } = ConditionStatus.True;
 }
 
-/// <summary>When an <c>Indexed</c> Job counts as succeeded early (Kubernetes <c>SuccessPolicy</c>); accepted and stored, not enforced yet.</summary>
+/// <summary>When an <c>Indexed</c> Job counts as succeeded early (Kubernetes <c>SuccessPolicy</c>), enforced by the Job controller.</summary>
 public sealed record SuccessPolicy
 {
     /// <summary>The job succeeds when any rule is met.</summary>

@@ -3,12 +3,6 @@ namespace Orchestrator.Api.Validation;
 /// <summary>Validation of services and endpoints.</summary>
 internal static partial class CoreValidation
 {
-    /// <summary>The lowest node port Kubernetes allocates by default.</summary>
-    public const int NodePortMin = 30000;
-
-    /// <summary>The highest node port Kubernetes allocates by default.</summary>
-    public const int NodePortMax = 32767;
-
     private static void ValidateService(Service service, ValidationErrors errors)
     {
         var spec = service.Spec;
@@ -111,9 +105,10 @@ internal static partial class CoreValidation
                 {
                     Forbidden(errors, p + ".nodePort", $"may not be used when `type` is '{spec.Type}'");
                 }
-                else if (port.NodePort is < NodePortMin or > NodePortMax)
+                // Whether it is inside the node port range, and free, is checked by the store's allocator (as in Kubernetes).
+                else if (port.NodePort is < 1 or > 65535)
                 {
-                    Invalid(errors, p + ".nodePort", port.NodePort, $"provided port is not in the valid range. The range of valid ports is {NodePortMin}-{NodePortMax}");
+                    ValidatePortNumber(port.NodePort, p + ".nodePort", errors);
                 }
                 else if (!nodePorts.Add((port.NodePort, port.Protocol)))
                 {

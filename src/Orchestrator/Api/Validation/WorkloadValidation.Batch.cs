@@ -76,6 +76,7 @@ internal static partial class WorkloadValidation
                 ? "cannot use TZ or CRON_TZ in schedule, use timeZone field instead"
                 : "cannot use both timeZone field and TZ or CRON_TZ in schedule");
         }
+        else ValidateScheduleFormat(spec.Schedule, errors);
         if (spec.StartingDeadlineSeconds is { } deadline) NonNegative(errors, "spec.startingDeadlineSeconds", deadline);
         if (spec.TimeZone is { } timeZone) ValidateTimeZone(timeZone, errors);
         if (string.IsNullOrEmpty(spec.ConcurrencyPolicy)) errors.Required("spec.concurrencyPolicy");
@@ -92,6 +93,19 @@ internal static partial class WorkloadValidation
         if (jobSpec.ManualSelector == true) errors.NotSupported("spec.jobTemplate.spec.manualSelector", "true", ["nil", "false"]);
         NonNegative(errors, "spec.successfulJobsHistoryLimit", spec.SuccessfulJobsHistoryLimit);
         NonNegative(errors, "spec.failedJobsHistoryLimit", spec.FailedJobsHistoryLimit);
+    }
+
+    /// <summary>The schedule parses as the CronJob controller will parse it (Kubernetes <c>validateScheduleFormat</c>).</summary>
+    private static void ValidateScheduleFormat(string schedule, ValidationErrors errors)
+    {
+        try
+        {
+            Controllers.CronScheduleParser.Parse(schedule);
+        }
+        catch (Controllers.CronFormatException e)
+        {
+            Invalid(errors, "spec.schedule", schedule, e.Field is null ? e.Reason : $"{e.Field} field at position {e.Position}: {e.Reason}");
+        }
     }
 
     private static void ValidateTimeZone(string timeZone, ValidationErrors errors)

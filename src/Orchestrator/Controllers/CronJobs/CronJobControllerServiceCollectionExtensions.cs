@@ -1,6 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Orchestrator.Api;
 using Orchestrator.Store;
 
@@ -23,23 +21,9 @@ public static class CronJobControllerServiceCollectionExtensions
     /// services.AddJobController().AddCronJobController();
     /// </code>
     /// </example>
-    public static IServiceCollection AddCronJobController(this IServiceCollection services)
-    {
-        ArgumentNullException.ThrowIfNull(services);
-        if (services.Any(d => d.ServiceType == typeof(CronJobControllerMarker))) return services;
-        services.AddSingleton<CronJobControllerMarker>();
-        services.AddController(ControllerBuilder.For<CronJob>(CronJobReconciler.Name)
+    public static IServiceCollection AddCronJobController(this IServiceCollection services) =>
+        services.TryAddController(CronJobReconciler.Name, static () => ControllerBuilder.For<CronJob>(CronJobReconciler.Name)
             .Owns<Job>()
-            .WithReconciler(sp => new CronJobReconciler(
-                sp.GetRequiredService<IObjectStore>(),
-                sp.GetRequiredService<SharedInformerFactory>(),
-                sp.GetRequiredService<IEventRecorderFactory>(),
-                sp.GetRequiredService<TimeProvider>(),
-                (sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger($"Orchestrator.Controllers.{CronJobReconciler.Name}")))
+            .WithReconciler(static d => new CronJobReconciler(d.Store, d.Informers, d.Events, d.Time, d.Logger))
             .WithWorkers(2));
-        return services;
-    }
-
-    /// <summary>Marks the controller as registered, so a second call does not add a second one.</summary>
-    private sealed class CronJobControllerMarker;
 }

@@ -1,6 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Orchestrator.Api;
 using Orchestrator.Store;
 
@@ -23,12 +21,8 @@ public static class DaemonSetControllerServiceCollectionExtensions
     /// services.AddScheduler().AddDaemonSetController();
     /// </code>
     /// </example>
-    public static IServiceCollection AddDaemonSetController(this IServiceCollection services)
-    {
-        ArgumentNullException.ThrowIfNull(services);
-        if (services.Any(d => d.ServiceType == typeof(DaemonSetControllerMarker))) return services;
-        services.AddSingleton<DaemonSetControllerMarker>();
-        services.AddController(ControllerBuilder.For<DaemonSet>(DaemonSetReconciler.Name)
+    public static IServiceCollection AddDaemonSetController(this IServiceCollection services) =>
+        services.TryAddController(DaemonSetReconciler.Name, static () => ControllerBuilder.For<DaemonSet>(DaemonSetReconciler.Name)
             .Owns<Pod>()
             .Watches<Node>(static sp =>
             {
@@ -36,16 +30,6 @@ public static class DaemonSetControllerServiceCollectionExtensions
                 var sets = sp.GetRequiredService<SharedInformerFactory>().GetLister<DaemonSet>();
                 return _ => sets.List().Select(ObjectKey.Of);
             })
-            .WithReconciler(sp => new DaemonSetReconciler(
-                sp.GetRequiredService<IObjectStore>(),
-                sp.GetRequiredService<SharedInformerFactory>(),
-                sp.GetRequiredService<IEventRecorderFactory>(),
-                sp.GetRequiredService<TimeProvider>(),
-                (sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger($"Orchestrator.Controllers.{DaemonSetReconciler.Name}")))
+            .WithReconciler(static d => new DaemonSetReconciler(d.Store, d.Informers, d.Events, d.Time, d.Logger))
             .WithWorkers(2));
-        return services;
-    }
-
-    /// <summary>Marks the controller as registered, so a second call does not add a second one.</summary>
-    private sealed class DaemonSetControllerMarker;
 }

@@ -45,9 +45,7 @@ internal sealed partial class DaemonSetReconciler : IReconciler
     {
         _store = store;
         _sets = informers.GetLister<DaemonSet>();
-        var pods = informers.GetInformer<Pod>();
-        ControllerRefs.AddOrphanIndex(pods);
-        _pods = pods.Lister;
+        _pods = ControllerRefs.ClaimableLister<Pod>(informers);
         _nodes = informers.GetLister<Node>();
         _history = new RevisionHistory(store, informers.GetLister<ControllerRevision>());
         _events = events.CreateRecorder(Name);
@@ -65,15 +63,7 @@ internal sealed partial class DaemonSetReconciler : IReconciler
             foreach (var entry in _failedPodBackOff.Keys.Where(k => k.Set == key)) _failedPodBackOff.TryRemove(entry, out _);
             return ReconcileResult.Done;
         }
-        Selector selector;
-        try
-        {
-            selector = Selector.FromLabelSelector(set.Spec.Selector);
-        }
-        catch (ArgumentException e)
-        {
-            throw new TerminalException($"DaemonSet {key} has an invalid selector: {e.Message}", e);
-        }
+        var selector = OwnerSelectors.Parse(set, set.Spec.Selector);
 
         // Before reading the pods: once the cache shows this controller's own writes, the pods read next include them.
         var synced = await _expectations.SatisfiedAsync(key, _pods, _store, cancellationToken).ConfigureAwait(false);

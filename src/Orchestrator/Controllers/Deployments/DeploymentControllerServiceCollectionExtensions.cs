@@ -1,8 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Orchestrator.Api;
-using Orchestrator.Store;
 
 namespace Orchestrator.Controllers;
 
@@ -30,29 +27,20 @@ public static class DeploymentControllerServiceCollectionExtensions
     /// </example>
     public static IServiceCollection AddDeploymentController(this IServiceCollection services, Action<DeploymentControllerOptions>? configure = null)
     {
-        ArgumentNullException.ThrowIfNull(services);
-        if (services.Any(d => d.ServiceType == typeof(DeploymentControllerMarker))) return services;
-        services.AddSingleton<DeploymentControllerMarker>();
-        var options = new DeploymentControllerOptions();
-        configure?.Invoke(options);
         services.AddReplicaSetController();
-        services.AddController(ControllerBuilder.For<Deployment>(DeploymentReconciler.Name)
-            .Owns<ReplicaSet>()
-            .Watches<Pod>(static sp =>
-            {
-                var replicaSets = sp.GetRequiredService<SharedInformerFactory>().GetLister<ReplicaSet>();
-                return pod => DeploymentReconciler.DeploymentOfPod(pod, replicaSets);
-            })
-            .WithWorkers(Math.Max(1, options.Workers))
-            .WithReconciler(sp => new DeploymentReconciler(
-                sp.GetRequiredService<IObjectStore>(),
-                sp.GetRequiredService<SharedInformerFactory>(),
-                sp.GetRequiredService<IEventRecorderFactory>(),
-                sp.GetRequiredService<TimeProvider>(),
-                (sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger($"Orchestrator.Controllers.{DeploymentReconciler.Name}"))));
-        return services;
+        return services.TryAddController(DeploymentReconciler.Name, () =>
+        {
+            var options = new DeploymentControllerOptions();
+            configure?.Invoke(options);
+            return ControllerBuilder.For<Deployment>(DeploymentReconciler.Name)
+                .Owns<ReplicaSet>()
+                .Watches<Pod>(static sp =>
+                {
+                    var replicaSets = sp.GetRequiredService<SharedInformerFactory>().GetLister<ReplicaSet>();
+                    return pod => DeploymentReconciler.DeploymentOfPod(pod, replicaSets);
+                })
+                .WithWorkers(Math.Max(1, options.Workers))
+                .WithReconciler(static d => new DeploymentReconciler(d.Store, d.Informers, d.Events, d.Time, d.Logger));
+        });
     }
-
-    /// <summary>Marks the controller as registered, so a second call does not add a second one.</summary>
-    private sealed class DeploymentControllerMarker;
 }

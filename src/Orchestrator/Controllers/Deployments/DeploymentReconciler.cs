@@ -41,9 +41,7 @@ internal sealed partial class DeploymentReconciler : IReconciler
     {
         _store = store;
         _deployments = informers.GetLister<Deployment>();
-        var replicaSets = informers.GetInformer<ReplicaSet>();
-        ControllerRefs.AddOrphanIndex(replicaSets);
-        _replicaSets = replicaSets.Lister;
+        _replicaSets = ControllerRefs.ClaimableLister<ReplicaSet>(informers);
         _pods = informers.GetLister<Pod>();
         _events = events.CreateRecorder(Name);
         _time = time;
@@ -66,15 +64,7 @@ internal sealed partial class DeploymentReconciler : IReconciler
     {
         var deployment = _deployments.Get(key);
         if (deployment is null) return ReconcileResult.Done;
-        Selector selector;
-        try
-        {
-            selector = Selector.FromLabelSelector(deployment.Spec.Selector);
-        }
-        catch (ArgumentException e)
-        {
-            throw new TerminalException($"Deployment {key} has an invalid selector: {e.Message}", e);
-        }
+        var selector = OwnerSelectors.Parse(deployment, deployment.Spec.Selector);
         if (selector.IsEverything)
         {
             _events.Warning(deployment, "SelectingAll", "This deployment is selecting all pods. A non-empty selector is required.");

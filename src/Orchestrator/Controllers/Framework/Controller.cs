@@ -1,8 +1,6 @@
-using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Orchestrator.Api;
 
 namespace Orchestrator.Controllers;
@@ -27,8 +25,7 @@ internal sealed class Controller : BackgroundService
         _services = services;
         _informers = services.GetRequiredService<SharedInformerFactory>();
         _time = services.GetService<TimeProvider>() ?? TimeProvider.System;
-        _logger = (services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance)
-            .CreateLogger($"Orchestrator.Controllers.{definition.Name}");
+        _logger = ControllerDependencies.LoggerOf(services, definition.Name);
         _metrics = services.GetRequiredService<ControllerMetrics>();
         var factory = definition.ReconcilerFactory
             ?? throw new InvalidOperationException($"Controller \"{definition.Name}\" has no reconciler; call WithReconciler.");
@@ -59,12 +56,9 @@ internal sealed class Controller : BackgroundService
             await Task.WhenAll(informers.Select(i => i.WaitForSyncAsync(stoppingToken))).ConfigureAwait(false);
 
             ControllerLog.Started(_logger, Name, _definition.Workers, _definition.Kind.Kind);
-            // A worker that fails (a bug in the engine, never a reconciler error) stops its siblings and the host.
-            using var workersStopping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-            var workers = Enumerable.Range(0, _definition.Workers)
-                .Select(_ => Task.Run(() => RunWorkerAsync(workersStopping), CancellationToken.None))
-                .ToArray();
-            await Task.WhenAll(workers).ConfigureAwait(false);
+            var kind = _definition.Kind.Kind;
+            await new ReconcileWorkers<ObjectKey>(Name, Queue, _metrics, _time, _logger, key => (kind, key), _reconciler.ReconcileAsync)
+                .RunAsync(_definition.Workers, stoppingToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -75,98 +69,5 @@ internal sealed class Controller : BackgroundService
             Queue.ShutDown();
             ControllerLog.Stopped(_logger, Name);
         }
-    }
-
-    private async Task RunWorkerAsync(CancellationTokenSource stopping)
-    {
-        try
-        {
-            while (!stopping.IsCancellationRequested)
-            {
-                ObjectKey key;
-                try
-                {
-                    (key, var shutDown) = await Queue.GetAsync(stopping.Token).ConfigureAwait(false);
-                    if (shutDown) return;
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-                try
-                {
-                    await ReconcileAsync(key, stopping.Token).ConfigureAwait(false);
-                }
-                finally
-                {
-                    Queue.Done(key);
-                }
-            }
-        }
-        catch (Exception) when (!stopping.IsCancellationRequested)
-        {
-            await stopping.CancelAsync().ConfigureAwait(false);
-            throw;
-        }
-    }
-
-    private async Task ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)
-    {
-        var kind = _definition.Kind.Kind;
-        using var scope = ControllerLog.BeginReconcileScope(_logger, Name, kind, key.Namespace, key.Name);
-        using var activity = ControllerDiagnostics.ActivitySource.StartActivity($"reconcile {Name}");
-        activity?.SetTag("controller", Name);
-        activity?.SetTag("kind", kind);
-        activity?.SetTag("namespace", key.Namespace);
-        activity?.SetTag("name", key.Name);
-
-        var started = _time.GetTimestamp();
-        string result;
-        try
-        {
-            var outcome = await _reconciler.ReconcileAsync(key, cancellationToken).ConfigureAwait(false);
-            if (outcome.RequeueAfter is { } delay)
-            {
-                Queue.Forget(key);
-                Queue.AddAfter(key, delay);
-                result = "requeue_after";
-            }
-            else if (outcome.IsRequeue)
-            {
-                Queue.AddRateLimited(key);
-                _metrics.Retried(Name);
-                result = "requeue";
-            }
-            else
-            {
-                Queue.Forget(key);
-                result = "success";
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            result = "canceled";
-        }
-        catch (TerminalException ex)
-        {
-            Queue.Forget(key);
-            ControllerLog.ReconcileTerminal(_logger, ex, key.ToString());
-            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
-            result = "terminal";
-        }
-        catch (Exception ex)
-        {
-            var attempt = Queue.NumRequeues(key) + 1;
-            var delay = Queue.AddRateLimited(key);
-            _metrics.Retried(Name);
-            ControllerLog.ReconcileFailed(_logger, ex, key.ToString(), attempt, delay);
-            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
-            result = "error";
-        }
-
-        var elapsed = _time.GetElapsedTime(started);
-        activity?.SetTag("result", result);
-        _metrics.Reconciled(Name, result, elapsed);
-        ControllerLog.Reconciled(_logger, key.ToString(), elapsed, result);
     }
 }

@@ -50,6 +50,21 @@ public static class ControllerServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>
+    /// Registers the controller <paramref name="build"/> declares, unless a controller named <paramref name="name"/> is
+    /// registered already: what makes the <c>Add*Controller</c> extensions idempotent. <paramref name="build"/> runs only
+    /// when the controller is added.
+    /// </summary>
+    internal static IServiceCollection TryAddController(this IServiceCollection services, string name, Func<ControllerBuilder> build)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        return services.Any(d => d.ImplementationInstance is ControllerRegistration r && r.Name == name) ? services : services.AddController(build());
+    }
+
+    /// <summary>Sets the reconciler to one made from the <see cref="ControllerDependencies"/> of the controller.</summary>
+    internal static ControllerBuilder WithReconciler(this ControllerBuilder builder, Func<ControllerDependencies, IReconciler> create) =>
+        builder.WithReconciler(sp => create(ControllerDependencies.Resolve(sp, builder.Name)));
+
     private sealed record ControllerRegistration(string Name);
 
     private sealed class InformerFactoryLifetime(SharedInformerFactory informers) : IHostedService

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orchestrator.Api;
@@ -81,11 +80,8 @@ internal sealed class GarbageCollector : BackgroundService
             await Task.WhenAll(_informers.Values.Select(i => i.Informer.WaitForSyncAsync(stoppingToken))).ConfigureAwait(false);
 
             ControllerLog.Started(_logger, Name, _options.Workers, "*");
-            using var workersStopping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-            var workers = Enumerable.Range(0, _options.Workers)
-                .Select(_ => Task.Run(() => RunWorkerAsync(reconciler, workersStopping), CancellationToken.None))
-                .ToArray();
-            await Task.WhenAll(workers).ConfigureAwait(false);
+            await new ReconcileWorkers<GarbageCollectorItem>(Name, Queue, _metrics, _time, _logger, item => (item.Kind.Kind, item.Key),
+                reconciler.ReconcileAsync).RunAsync(_options.Workers, stoppingToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -154,90 +150,5 @@ internal sealed class GarbageCollector : BackgroundService
             if (!Equals(a[i], b[i])) return false;
         }
         return true;
-    }
-
-    private async Task RunWorkerAsync(GarbageCollectorReconciler reconciler, CancellationTokenSource stopping)
-    {
-        try
-        {
-            while (!stopping.IsCancellationRequested)
-            {
-                GarbageCollectorItem item;
-                try
-                {
-                    (item, var shutDown) = await Queue.GetAsync(stopping.Token).ConfigureAwait(false);
-                    if (shutDown) return;
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-                try
-                {
-                    await ProcessAsync(reconciler, item, stopping.Token).ConfigureAwait(false);
-                }
-                finally
-                {
-                    Queue.Done(item);
-                }
-            }
-        }
-        catch (Exception) when (!stopping.IsCancellationRequested)
-        {
-            // A failure of the loop itself (never a reconcile error) stops the other workers and reaches the host.
-            await stopping.CancelAsync().ConfigureAwait(false);
-            throw;
-        }
-    }
-
-    private async Task ProcessAsync(GarbageCollectorReconciler reconciler, GarbageCollectorItem item, CancellationToken cancellationToken)
-    {
-        var key = item.Key;
-        using var scope = ControllerLog.BeginReconcileScope(_logger, Name, item.Kind.Kind, key.Namespace, key.Name);
-        using var activity = ControllerDiagnostics.ActivitySource.StartActivity($"reconcile {Name}");
-        activity?.SetTag("controller", Name);
-        activity?.SetTag("kind", item.Kind.Kind);
-        activity?.SetTag("namespace", key.Namespace);
-        activity?.SetTag("name", key.Name);
-
-        var started = _time.GetTimestamp();
-        string result;
-        try
-        {
-            var outcome = await reconciler.ReconcileAsync(item, cancellationToken).ConfigureAwait(false);
-            if (!outcome.IsRequeue) Queue.Forget(item);
-            if (outcome.RequeueAfter is { } delay)
-            {
-                Queue.AddAfter(item, delay);
-                result = "requeue_after";
-            }
-            else if (outcome.IsRequeue)
-            {
-                Queue.AddRateLimited(item);
-                result = "requeue";
-            }
-            else
-            {
-                result = "success";
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            result = "canceled";
-        }
-        catch (Exception ex)
-        {
-            var attempt = Queue.NumRequeues(item) + 1;
-            var delay = Queue.AddRateLimited(item);
-            _metrics.Retried(Name);
-            ControllerLog.ReconcileFailed(_logger, ex, item.ToString(), attempt, delay);
-            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
-            result = "error";
-        }
-
-        var elapsed = _time.GetElapsedTime(started);
-        activity?.SetTag("result", result);
-        _metrics.Reconciled(Name, result, elapsed);
-        ControllerLog.Reconciled(_logger, item.ToString(), elapsed, result);
     }
 }

@@ -1,6 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Orchestrator.Api;
 using Orchestrator.Store;
@@ -30,21 +28,10 @@ public static class JobControllerServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         var options = services.AddOptions<JobControllerOptions>();
         if (configure is not null) options.Configure(configure);
-        if (services.Any(d => d.ServiceType == typeof(JobControllerMarker))) return services;
-        services.AddSingleton<JobControllerMarker>();
-        services.AddController(ControllerBuilder.For<Job>(JobReconciler.Name)
+        return services.TryAddController(JobReconciler.Name, static () => ControllerBuilder.For<Job>(JobReconciler.Name)
             .Owns<Pod>()
-            .WithReconciler(sp => new JobReconciler(
-                sp.GetRequiredService<IObjectStore>(),
-                sp.GetRequiredService<SharedInformerFactory>(),
-                sp.GetRequiredService<IEventRecorderFactory>(),
-                sp.GetRequiredService<IOptions<JobControllerOptions>>().Value,
-                sp.GetRequiredService<TimeProvider>(),
-                (sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger($"Orchestrator.Controllers.{JobReconciler.Name}")))
+            .WithReconciler(static d => new JobReconciler(d.Store, d.Informers, d.Events,
+                d.Services.GetRequiredService<IOptions<JobControllerOptions>>().Value, d.Time, d.Logger))
             .WithWorkers(4));
-        return services;
     }
-
-    /// <summary>Marks the controller as registered, so a second call does not add a second one.</summary>
-    private sealed class JobControllerMarker;
 }

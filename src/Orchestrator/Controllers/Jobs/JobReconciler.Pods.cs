@@ -61,13 +61,14 @@ internal sealed partial class JobReconciler
         var excess = new List<Pod>();
         foreach (var pod in state.Active.OrderBy(p => p.Metadata.CreationTimestamp))
         {
-            // A pod without a valid index, a duplicate, or one for an index that already succeeded, goes.
-            if (CompletionIndexes.Of(pod) is not { } index || index >= completions || state.Completed.Contains(index) || !running.TryAdd(index, pod))
+            // A pod without a valid index, a duplicate, or one for an index that already succeeded or failed for good, goes.
+            if (CompletionIndexes.Of(pod) is not { } index || index >= completions || state.Completed.Contains(index) ||
+                state.FailedIndexes.Contains(index) || !running.TryAdd(index, pod))
             {
                 excess.Add(pod);
             }
         }
-        var wantActive = Math.Min(parallelism, completions - state.Completed.Count);
+        var wantActive = Math.Min(parallelism, completions - state.Completed.Count - state.FailedIndexes.Count);
         var held = holding.Select(CompletionIndexes.Of).OfType<int>().ToHashSet();
         var active = running.Count + held.Count;
         if (active > wantActive) excess.AddRange(running.OrderByDescending(r => r.Key).Take(active - wantActive).Select(r => r.Value));
@@ -81,7 +82,7 @@ internal sealed partial class JobReconciler
             return wait;
         }
         var missing = Enumerable.Range(0, completions)
-            .Where(i => !state.Completed.Contains(i) && !running.ContainsKey(i) && !held.Contains(i))
+            .Where(i => !state.Completed.Contains(i) && !state.FailedIndexes.Contains(i) && !running.ContainsKey(i) && !held.Contains(i))
             .Take(wantActive - active)
             .Select(i => (int?)i);
         await CreatePodsAsync(key, state, missing, cancellationToken).ConfigureAwait(false);
@@ -106,7 +107,19 @@ internal sealed partial class JobReconciler
         var (created, error) = await SlowStart.RunAsync(queue.Count, 1, async ct =>
         {
             queue.TryDequeue(out var index);
-            var pod = await _store.CreateAsync<Pod>(NewPod(job, index), ct).ConfigureAwait(false);
+            var pod = NewPod(job, index);
+            if (state.HasBackoffLimitPerIndex && index is { } i)
+            {
+                var failures = state.FailuresOf(i).ToString(CultureInfo.InvariantCulture);
+                pod = pod with
+                {
+                    Metadata = pod.Metadata with
+                    {
+                        Annotations = pod.Metadata.Annotations.ToImmutableDictionary().SetItem(JobPolicyRules.IndexFailureCountAnnotation, failures),
+                    },
+                };
+            }
+            pod = await _store.CreateAsync<Pod>(pod, ct).ConfigureAwait(false);
             _expectations.Created(key, pod);
             return pod;
         }, cancellationToken).ConfigureAwait(false);

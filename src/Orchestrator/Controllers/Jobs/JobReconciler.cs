@@ -24,9 +24,15 @@ namespace Orchestrator.Controllers;
 /// <see cref="JobControllerOptions.PodFailureBackOff"/>, doubling per failure since the last success.</para>
 /// <para><b>Finishing.</b> More failed pods than <c>backoffLimit</c> (or, with <c>restartPolicy: OnFailure</c>, as many
 /// container restarts in running pods) fail the Job with reason <c>BackoffLimitExceeded</c>; running longer than
-/// <c>activeDeadlineSeconds</c> since <c>status.startTime</c> fails it with <c>DeadlineExceeded</c>. Either deletes the
-/// active pods. The <c>Failed</c> condition is set at once (Kubernetes 1.31 first sets <c>FailureTarget</c> and waits for
-/// the pods to terminate). A finished Job with <c>ttlSecondsAfterFinished</c> is deleted (foreground, so its pods go first)
+/// <c>activeDeadlineSeconds</c> since <c>status.startTime</c> fails it with <c>DeadlineExceeded</c>. A failed pod that
+/// matches a rule of <c>podFailurePolicy</c> (by container exit code or pod condition) fails the Job at once
+/// (<c>FailJob</c>, reason <c>PodFailurePolicy</c>), is not counted (<c>Ignore</c>), fails its index (<c>FailIndex</c>) or
+/// counts as usual (<c>Count</c>). An Indexed Job with <c>backoffLimitPerIndex</c> retries each index that often, records
+/// the indexes that failed for good in <c>status.failedIndexes</c>, and fails with <c>FailedIndexes</c> once every index
+/// finished (or with <c>MaxFailedIndexesExceeded</c>). An Indexed Job whose <c>successPolicy</c> is met completes with
+/// reason <c>SuccessPolicy</c>. Finishing deletes the active pods and sets <c>FailureTarget</c> or
+/// <c>SuccessCriteriaMet</c> together with <c>Failed</c> or <c>Complete</c> (Kubernetes 1.31 sets the latter only once
+/// the pods have terminated). A finished Job with <c>ttlSecondsAfterFinished</c> is deleted (foreground, so its pods go first)
 /// that long after it finished.</para>
 /// <para><b>Suspend.</b> A suspended Job deletes its active pods and gets <c>Suspended=True</c>; resuming sets it
 /// <c>False</c> and restarts <c>status.startTime</c>, and so the active deadline.</para>
@@ -84,16 +90,7 @@ internal sealed partial class JobReconciler : IReconciler
         // A Job managed by another controller (spec.managedBy) is left to it, as Kubernetes does.
         if (job.Spec.ManagedBy is { } manager && manager != BuiltInManager) return ReconcileResult.Done;
         if (!await _expectations.SatisfiedAsync(key, _pods, _store, cancellationToken).ConfigureAwait(false)) return ReconcileResult.Done;
-
-        Selector selector;
-        try
-        {
-            selector = Selector.FromLabelSelector(job.Spec.Selector);
-        }
-        catch (ArgumentException e)
-        {
-            throw new TerminalException($"Job {key} has an invalid selector: {e.Message}", e);
-        }
+        var selector = OwnerSelectors.Parse(job, job.Spec.Selector);
         if (selector.IsNothing) throw new TerminalException($"Job {key} has no selector.");
 
         var (owned, orphans) = ControllerRefs.Candidates(_pods, job);
@@ -131,28 +128,26 @@ internal sealed partial class JobReconciler : IReconciler
         var suspended = job.IsSuspended();
         if (!suspended && state.Status.StartTime is null) state.Status = state.Status with { StartTime = now };
 
-        if (state.Failed > (job.Spec.BackoffLimit ?? 6) || PastBackoffLimitOnFailure(job, state.Active))
+        if (FailureOf(state) is var (reason, message))
         {
-            await FailAsync(key, state, "BackoffLimitExceeded", "Job has reached the specified backoff limit", cancellationToken).ConfigureAwait(false);
-            return null;
-        }
-        if (UntilDeadline(job, state.Status, now) is { } left && left <= TimeSpan.Zero && !suspended)
-        {
-            await FailAsync(key, state, "DeadlineExceeded", "Job was active longer than specified deadline", cancellationToken).ConfigureAwait(false);
+            await FailAsync(key, state, reason, message, cancellationToken).ConfigureAwait(false);
             return null;
         }
 
+        if (state.Status.GetCondition(JobConditionType.SuccessCriteriaMet) is { Status: ConditionStatus.True } met)
+        {
+            await CompleteAsync(key, state, met.Reason ?? JobPolicyRules.SuccessPolicyReason, met.Message ?? "", cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+        if (state.IsIndexed && job.Spec.SuccessPolicy is { } successPolicy &&
+            JobPolicyRules.MatchSuccessPolicy(successPolicy, state.Completed, job.Spec.Completions ?? 0) is { } matched)
+        {
+            await CompleteAsync(key, state, JobPolicyRules.SuccessPolicyReason, matched, cancellationToken).ConfigureAwait(false);
+            return null;
+        }
         if (state.IsComplete())
         {
-            await DeletePodsAsync(key, state, [.. state.Active], countAsFailed: false, cancellationToken).ConfigureAwait(false);
-            state.Status = state.Status with
-            {
-                CompletionTime = now,
-                Conditions = JobConditions.Set(state.Status.Conditions, JobConditionType.Complete, ConditionStatus.True, "CompletionsReached",
-                    "Reached expected number of succeeded pods", now),
-            };
-            _events.Normal(job, "Completed", "Job completed");
-            JobLog.Finished(_logger, JobConditionType.Complete, "CompletionsReached");
+            await CompleteAsync(key, state, "CompletionsReached", "Reached expected number of succeeded pods", cancellationToken).ConfigureAwait(false);
             return null;
         }
 
@@ -185,12 +180,67 @@ internal sealed partial class JobReconciler : IReconciler
         return PodAvailability.Earliest(backoff, UntilDeadline(job, state.Status, now));
     }
 
+    /// <summary>
+    /// Why the Job fails now, in Kubernetes' order (<c>syncJob</c>): a recorded <c>FailureTarget</c>; a failed pod matching
+    /// a <c>FailJob</c> rule of the pod failure policy; the backoff limit; the active deadline; then, for a per-index backoff
+    /// limit, too many failed indexes or every index finished with some failed. Null when it does not fail.
+    /// </summary>
+    private static (string Reason, string Message)? FailureOf(JobState state)
+    {
+        var job = state.Job;
+        if (state.Status.GetCondition(JobConditionType.FailureTarget) is { Status: ConditionStatus.True } target)
+        {
+            return (target.Reason ?? "", target.Message ?? "");
+        }
+        if (state.FailJobMessage is { } message) return (JobPolicyRules.PodFailurePolicyReason, message);
+        if (state.Failed > (job.Spec.BackoffLimit ?? 6) || PastBackoffLimitOnFailure(job, state.Active))
+        {
+            return ("BackoffLimitExceeded", "Job has reached the specified backoff limit");
+        }
+        if (UntilDeadline(job, state.Status, state.Now) is { } left && left <= TimeSpan.Zero)
+        {
+            return ("DeadlineExceeded", "Job was active longer than specified deadline");
+        }
+        if (!state.HasBackoffLimitPerIndex) return null;
+        if (job.Spec.MaxFailedIndexes is { } max && state.FailedIndexes.Count > max)
+        {
+            return ("MaxFailedIndexesExceeded", "Job has exceeded the specified maximal number of failed indexes");
+        }
+        if (state.FailedIndexes.Count > 0 && state.FailedIndexes.Count + state.Completed.Count >= (job.Spec.Completions ?? 0))
+        {
+            return ("FailedIndexes", "Job has failed indexes");
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Deletes the active pods and marks the Job complete: <c>SuccessCriteriaMet</c> first (which a later reconcile would
+    /// finish from), then <c>Complete</c> with the same reason and message.
+    /// </summary>
+    private async Task CompleteAsync(ObjectKey key, JobState state, string reason, string message, CancellationToken cancellationToken)
+    {
+        await DeletePodsAsync(key, state, [.. state.Active], countAsFailed: false, cancellationToken).ConfigureAwait(false);
+        var conditions = JobConditions.Set(state.Status.Conditions, JobConditionType.SuccessCriteriaMet, ConditionStatus.True, reason, message, state.Now);
+        state.Status = state.Status with
+        {
+            CompletionTime = state.Now,
+            Conditions = JobConditions.Set(conditions, JobConditionType.Complete, ConditionStatus.True, reason, message, state.Now),
+        };
+        _events.Normal(state.Job, "Completed", "Job completed");
+        JobLog.Finished(_logger, JobConditionType.Complete, reason);
+    }
+
+    /// <summary>
+    /// Deletes the active pods and marks the Job failed: <c>FailureTarget</c> first (which a later reconcile would finish
+    /// from, should this one not get to write <c>Failed</c>), then <c>Failed</c> with the same reason and message.
+    /// </summary>
     private async Task FailAsync(ObjectKey key, JobState state, string reason, string message, CancellationToken cancellationToken)
     {
         await DeletePodsAsync(key, state, [.. state.Active], countAsFailed: true, cancellationToken).ConfigureAwait(false);
+        var conditions = JobConditions.Set(state.Status.Conditions, JobConditionType.FailureTarget, ConditionStatus.True, reason, message, state.Now);
         state.Status = state.Status with
         {
-            Conditions = JobConditions.Set(state.Status.Conditions, JobConditionType.Failed, ConditionStatus.True, reason, message, state.Now),
+            Conditions = JobConditions.Set(conditions, JobConditionType.Failed, ConditionStatus.True, reason, message, state.Now),
         };
         _events.Warning(state.Job, reason, message);
         JobLog.Finished(_logger, JobConditionType.Failed, reason);

@@ -23,20 +23,42 @@ internal sealed class JobState
         var uncounted = Status.UncountedTerminatedPods;
         _uncountedSucceeded = new HashSet<string>(uncounted?.Succeeded ?? [], StringComparer.Ordinal);
         _uncountedFailed = new HashSet<string>(uncounted?.Failed ?? [], StringComparer.Ordinal);
+        var policy = job.Spec.PodFailurePolicy;
+        var failIndex = new HashSet<string>(StringComparer.Ordinal);
         foreach (var pod in pods)
         {
+            var failed = pod.Status?.Phase != PodPhase.Succeeded && IsFailed(job, pod);
+            var outcome = failed && policy is not null ? JobPolicyRules.Match(policy, pod) : default;
+            FailJobMessage ??= outcome.FailJobMessage;
             if (!JobReconciler.HasTrackingFinalizer(pod) || IsUncounted(pod)) continue;
             if (pod.Status?.Phase == PodPhase.Succeeded) NewSucceeded.Add(pod);
-            else if (IsFailed(job, pod)) NewFailed.Add(pod);
+            else if (!failed) continue;
+            else if (!outcome.CountsAsFailure) NewIgnored.Add(pod);
+            else
+            {
+                NewFailed.Add(pod);
+                if (outcome.Action == PodFailurePolicyAction.FailIndex) failIndex.Add(pod.Metadata.Uid!);
+            }
         }
-        _new = new HashSet<string>(NewSucceeded.Concat(NewFailed).Select(p => p.Metadata.Uid!), StringComparer.Ordinal);
+        _new = new HashSet<string>(NewSucceeded.Concat(NewFailed).Concat(NewIgnored).Select(p => p.Metadata.Uid!), StringComparer.Ordinal);
         Active = [.. pods.Where(PodAvailability.IsActive)];
         Completed = IsIndexed ? CompletionIndexes.Parse(Status.CompletedIndexes, _completions) : [];
+        FailedIndexes = HasBackoffLimitPerIndex ? CompletionIndexes.Parse(Status.FailedIndexes, _completions) : [];
         if (IsIndexed)
         {
             foreach (var pod in NewSucceeded)
             {
                 if (CompletionIndexes.Of(pod) is { } index && index < _completions) Completed.Add(index);
+            }
+        }
+        if (HasBackoffLimitPerIndex)
+        {
+            // An index fails on a FailIndex rule, or once more of its pods failed than backoffLimitPerIndex allows.
+            var limit = job.Spec.BackoffLimitPerIndex!.Value;
+            foreach (var pod in NewFailed)
+            {
+                if (CompletionIndexes.Of(pod) is not { } index || index >= _completions || Completed.Contains(index)) continue;
+                if (failIndex.Contains(pod.Metadata.Uid!) || JobPolicyRules.FailuresBefore(pod) + 1 > limit) FailedIndexes.Add(index);
             }
         }
         Succeeded = IsIndexed ? Completed.Count : Status.Succeeded + _uncountedSucceeded.Count + NewSucceeded.Count;
@@ -58,6 +80,39 @@ internal sealed class JobState
 
     /// <summary>Tracked pods that failed (or are being deleted) and are not recorded in the status yet.</summary>
     public List<Pod> NewFailed { get; } = [];
+
+    /// <summary>Tracked pods that failed and that the pod failure policy ignores: released without being counted.</summary>
+    public List<Pod> NewIgnored { get; } = [];
+
+    /// <summary>The message of the first failed pod that matches a <c>FailJob</c> rule of the pod failure policy, or null.</summary>
+    public string? FailJobMessage { get; }
+
+    /// <summary>
+    /// The indexes of an Indexed Job with <c>backoffLimitPerIndex</c> that failed for good (recorded ones and those of pods
+    /// that just failed); they are not retried. Empty for other Jobs.
+    /// </summary>
+    public SortedSet<int> FailedIndexes { get; }
+
+    /// <summary>An Indexed Job with a per-index backoff limit (Kubernetes <c>hasBackoffLimitPerIndex</c>).</summary>
+    public bool HasBackoffLimitPerIndex => IsIndexed && Job.Spec.BackoffLimitPerIndex is not null;
+
+    /// <summary>
+    /// How many pods of <paramref name="index"/> failed so far, for the <see cref="JobPolicyRules.IndexFailureCountAnnotation"/>
+    /// of its next pod: one more than the count on its latest failed pod; 0 when none failed.
+    /// </summary>
+    public int FailuresOf(int index)
+    {
+        var count = 0;
+        foreach (var pod in Pods)
+        {
+            if (CompletionIndexes.Of(pod) == index && pod.Status?.Phase != PodPhase.Succeeded && IsFailed(Job, pod) &&
+                (Job.Spec.PodFailurePolicy is not { } policy || JobPolicyRules.Match(policy, pod).CountsAsFailure))
+            {
+                count = Math.Max(count, JobPolicyRules.FailuresBefore(pod) + 1);
+            }
+        }
+        return count;
+    }
 
     /// <summary>Pods neither finished nor being deleted; kept up to date as pods are created and deleted.</summary>
     public List<Pod> Active { get; }
@@ -96,6 +151,7 @@ internal sealed class JobState
             Failed = [.. _uncountedFailed, .. NewFailed.Select(p => p.Metadata.Uid!)],
         },
         CompletedIndexes = IsIndexed ? CompletionIndexes.Format(Completed) : Status.CompletedIndexes,
+        FailedIndexes = HasBackoffLimitPerIndex ? CompletionIndexes.Format(FailedIndexes) ?? "" : Status.FailedIndexes,
     };
 
     /// <summary>The status once every recorded pod has lost its finalizer: counted, with the pod counts of now.</summary>
@@ -109,6 +165,7 @@ internal sealed class JobState
             Failed = Failed,
             UncountedTerminatedPods = null,
             CompletedIndexes = IsIndexed ? CompletionIndexes.Format(Completed) : null,
+            FailedIndexes = HasBackoffLimitPerIndex ? CompletionIndexes.Format(FailedIndexes) ?? "" : null,
             Active = Active.Count,
             Ready = ready,
             Terminating = terminating,

@@ -18,6 +18,17 @@ internal static class ControllerRefs
     public static void AddOrphanIndex<T>(IInformer<T> informer) where T : KubernetesObject =>
         informer.AddIndexer(OrphansByNamespace, static o => GetControllerOf(o) is null ? [o.Metadata.Namespace ?? ""] : []);
 
+    /// <summary>
+    /// The shared lister of <typeparamref name="T"/> with <see cref="OrphansByNamespace"/> added, as <see cref="Candidates"/>
+    /// needs it: what a controller that claims <typeparamref name="T"/> objects reads its dependents from.
+    /// </summary>
+    public static ILister<T> ClaimableLister<T>(SharedInformerFactory informers) where T : KubernetesObject
+    {
+        var informer = informers.GetInformer<T>();
+        AddOrphanIndex(informer);
+        return informer.Lister;
+    }
+
     /// <summary>The controller reference of <paramref name="obj"/>, or null.</summary>
     public static OwnerReference? GetControllerOf(KubernetesObject obj)
     {

@@ -43,9 +43,7 @@ internal abstract partial class ReplicaManager<TOwner> : IReconciler where TOwne
     {
         _store = store;
         _owners = informers.GetLister<TOwner>();
-        var pods = informers.GetInformer<Pod>();
-        ControllerRefs.AddOrphanIndex(pods);
-        _pods = pods.Lister;
+        _pods = ControllerRefs.ClaimableLister<Pod>(informers);
         _events = events.CreateRecorder(component);
         _time = time;
         _options = options;

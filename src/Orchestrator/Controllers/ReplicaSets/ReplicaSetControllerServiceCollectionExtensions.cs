@@ -1,6 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Orchestrator.Api;
 using Orchestrator.Store;
 
@@ -27,8 +25,7 @@ public static class ReplicaSetControllerServiceCollectionExtensions
     /// </example>
     public static IServiceCollection AddReplicaSetController(this IServiceCollection services, Action<ReplicaSetControllerOptions>? configure = null) =>
         services.AddReplicaController<ReplicaSet>(ReplicaSetReconciler.Name, configure,
-            (sp, options, logger) => new ReplicaSetReconciler(sp.GetRequiredService<IObjectStore>(), sp.GetRequiredService<SharedInformerFactory>(),
-                sp.GetRequiredService<IEventRecorderFactory>(), sp.GetRequiredService<TimeProvider>(), options, logger));
+            static (d, options) => new ReplicaSetReconciler(d.Store, d.Informers, d.Events, d.Time, options, d.Logger));
 
     /// <summary>
     /// Registers the ReplicationController controller (named <c>replication-controller</c>): the same behaviour as
@@ -38,28 +35,19 @@ public static class ReplicaSetControllerServiceCollectionExtensions
     public static IServiceCollection AddReplicationControllerController(
         this IServiceCollection services, Action<ReplicaSetControllerOptions>? configure = null) =>
         services.AddReplicaController<ReplicationController>(ReplicationControllerReconciler.Name, configure,
-            (sp, options, logger) => new ReplicationControllerReconciler(sp.GetRequiredService<IObjectStore>(),
-                sp.GetRequiredService<SharedInformerFactory>(), sp.GetRequiredService<IEventRecorderFactory>(),
-                sp.GetRequiredService<TimeProvider>(), options, logger));
+            static (d, options) => new ReplicationControllerReconciler(d.Store, d.Informers, d.Events, d.Time, options, d.Logger));
 
     private static IServiceCollection AddReplicaController<TOwner>(
         this IServiceCollection services, string name, Action<ReplicaSetControllerOptions>? configure,
-        Func<IServiceProvider, ReplicaSetControllerOptions, ILogger, IReconciler> create)
-        where TOwner : KubernetesObject
-    {
-        ArgumentNullException.ThrowIfNull(services);
-        if (services.Any(d => d.ServiceType == typeof(Marker<TOwner>))) return services;
-        services.AddSingleton<Marker<TOwner>>();
-        var options = new ReplicaSetControllerOptions();
-        configure?.Invoke(options);
-        services.AddController(ControllerBuilder.For<TOwner>(name)
-            .Owns<Pod>()
-            .WithWorkers(Math.Max(1, options.Workers))
-            .WithReconciler(sp => create(
-                sp, options, (sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger($"Orchestrator.Controllers.{name}"))));
-        return services;
-    }
-
-    /// <summary>Marks a controller as registered, so a second call does not add a second one.</summary>
-    private sealed class Marker<TOwner>;
+        Func<ControllerDependencies, ReplicaSetControllerOptions, IReconciler> create)
+        where TOwner : KubernetesObject =>
+        services.TryAddController(name, () =>
+        {
+            var options = new ReplicaSetControllerOptions();
+            configure?.Invoke(options);
+            return ControllerBuilder.For<TOwner>(name)
+                .Owns<Pod>()
+                .WithWorkers(Math.Max(1, options.Workers))
+                .WithReconciler(d => create(d, options));
+        });
 }

@@ -1,6 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Orchestrator.Api;
 using Orchestrator.Store;
 
@@ -24,12 +22,8 @@ public static class StatefulSetControllerServiceCollectionExtensions
     /// services.AddStatefulSetController().AddPersistentVolumeBinder();
     /// </code>
     /// </example>
-    public static IServiceCollection AddStatefulSetController(this IServiceCollection services)
-    {
-        ArgumentNullException.ThrowIfNull(services);
-        if (services.Any(d => d.ServiceType == typeof(StatefulSetControllerMarker))) return services;
-        services.AddSingleton<StatefulSetControllerMarker>();
-        services.AddController(ControllerBuilder.For<StatefulSet>(StatefulSetReconciler.Name)
+    public static IServiceCollection AddStatefulSetController(this IServiceCollection services) =>
+        services.TryAddController(StatefulSetReconciler.Name, static () => ControllerBuilder.For<StatefulSet>(StatefulSetReconciler.Name)
             .Owns<Pod>()
             .Watches<PersistentVolumeClaim>(static sp =>
             {
@@ -39,15 +33,8 @@ public static class StatefulSetControllerServiceCollectionExtensions
                     .Where(s => IsClaimOf(s, claim))
                     .Select(ObjectKey.Of);
             })
-            .WithReconciler(sp => new StatefulSetReconciler(
-                sp.GetRequiredService<IObjectStore>(),
-                sp.GetRequiredService<SharedInformerFactory>(),
-                sp.GetRequiredService<IEventRecorderFactory>(),
-                sp.GetRequiredService<TimeProvider>(),
-                (sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger($"Orchestrator.Controllers.{StatefulSetReconciler.Name}")))
+            .WithReconciler(static d => new StatefulSetReconciler(d.Store, d.Informers, d.Events, d.Time, d.Logger))
             .WithWorkers(2));
-        return services;
-    }
 
     private static bool IsClaimOf(StatefulSet set, PersistentVolumeClaim claim)
     {
@@ -58,7 +45,4 @@ public static class StatefulSetControllerServiceCollectionExtensions
         }
         return false;
     }
-
-    /// <summary>Marks the controller as registered, so a second call does not add a second one.</summary>
-    private sealed class StatefulSetControllerMarker;
 }

@@ -50,9 +50,7 @@ internal sealed partial class StatefulSetReconciler : IReconciler
     {
         _store = store;
         _sets = informers.GetLister<StatefulSet>();
-        var pods = informers.GetInformer<Pod>();
-        ControllerRefs.AddOrphanIndex(pods);
-        _pods = pods.Lister;
+        _pods = ControllerRefs.ClaimableLister<Pod>(informers);
         _claims = informers.GetLister<PersistentVolumeClaim>();
         _history = new RevisionHistory(store, informers.GetLister<ControllerRevision>());
         _events = events.CreateRecorder(Name);
@@ -65,15 +63,7 @@ internal sealed partial class StatefulSetReconciler : IReconciler
     {
         var set = _sets.Get(key);
         if (set is null) return ReconcileResult.Done;
-        Selector selector;
-        try
-        {
-            selector = Selector.FromLabelSelector(set.Spec.Selector);
-        }
-        catch (ArgumentException e)
-        {
-            throw new TerminalException($"StatefulSet {key} has an invalid selector: {e.Message}", e);
-        }
+        var selector = OwnerSelectors.Parse(set, set.Spec.Selector);
 
         var (owned, orphans) = ControllerRefs.Candidates(_pods, set);
         var pods = await new ControllerRefManager<Pod>(_store, set, selector)

@@ -88,7 +88,7 @@ public class CoreValidationTests
         yield return Case("ServicePortNameDuplicate", ServiceWith(new ServiceSpec { Ports = [http, http with { Port = 81 }] }), "spec.ports[1].name", "Duplicate value: \"http\"");
         yield return Case("ServicePortProtocolUnsupported", ServiceWith(new ServiceSpec { Ports = [http with { Protocol = "ICMP" }] }), "spec.ports[0].protocol", "Unsupported value: \"ICMP\"");
         yield return Case("ServiceTargetPortNameInvalid", ServiceWith(new ServiceSpec { Ports = [http with { TargetPort = "Not_Valid" }] }), "spec.ports[0].targetPort", "Invalid value: \"Not_Valid\"");
-        yield return Case("NodePortOutOfRange", ServiceWith(new ServiceSpec { Type = ServiceType.NodePort, Ports = [http with { NodePort = 80 }] }), "spec.ports[0].nodePort", "Invalid value: 80: provided port is not in the valid range. The range of valid ports is 30000-32767");
+        yield return Case("NodePortNotAPort", ServiceWith(new ServiceSpec { Type = ServiceType.NodePort, Ports = [http with { NodePort = 70000 }] }), "spec.ports[0].nodePort", "Invalid value: 70000: must be between 1 and 65535, inclusive");
         yield return Case("NodePortOnClusterIP", ServiceWith(new ServiceSpec { Ports = [http with { NodePort = 30080 }] }), "spec.ports[0].nodePort", "Forbidden: may not be used when `type` is 'ClusterIP'");
         yield return Case("ServiceTypeUnsupported", ServiceWith(new ServiceSpec { Type = "Ingress", Ports = [http] }), "spec.type", "Unsupported value: \"Ingress\"");
         yield return Case("ServiceSelectorBadKey", ServiceWith(new ServiceSpec { Ports = [http], Selector = new Dictionary<string, string> { ["bad key"] = "x" } }), "spec.selector", "Invalid value: \"bad key\"");

@@ -39,6 +39,14 @@ public class BatchValidationTests
         yield return Case("cronjob schedule missing", ValidCronJob with { Spec = ValidCronJob.Spec with { Schedule = "" } }, "spec.schedule: Required value");
         yield return Case("cronjob TZ in schedule", ValidCronJob with { Spec = ValidCronJob.Spec with { Schedule = "CRON_TZ=UTC 0 * * * *" } },
             "spec.schedule: Invalid value: \"CRON_TZ=UTC 0 * * * *\": cannot use TZ or CRON_TZ in schedule, use timeZone field instead");
+        yield return Case("cronjob schedule zero step", ValidCronJob with { Spec = ValidCronJob.Spec with { Schedule = "*/0 * * * *" } },
+            "spec.schedule: Invalid value: \"*/0 * * * *\": minute field at position 0: \"*/0\": step of range should be a positive number");
+        yield return Case("cronjob schedule hour out of range", ValidCronJob with { Spec = ValidCronJob.Spec with { Schedule = "0 24 * * *" } },
+            "spec.schedule: Invalid value: \"0 24 * * *\": hour field at position 2: \"24\": end of range (24) above maximum (23)");
+        yield return Case("cronjob schedule too few fields", ValidCronJob with { Spec = ValidCronJob.Spec with { Schedule = "* * *" } },
+            "spec.schedule: Invalid value: \"* * *\": expected exactly 5 fields, found 3");
+        yield return Case("cronjob schedule unknown descriptor", ValidCronJob with { Spec = ValidCronJob.Spec with { Schedule = "@fortnightly" } },
+            "spec.schedule: Invalid value: \"@fortnightly\": unrecognized descriptor: @fortnightly (supported: @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly, @every <duration>)");
         yield return Case("cronjob unknown time zone", ValidCronJob with { Spec = ValidCronJob.Spec with { TimeZone = "Mars/Olympus_Mons" } },
             "spec.timeZone: Invalid value: \"Mars/Olympus_Mons\": unknown time zone Mars/Olympus_Mons");
         yield return Case("cronjob local time zone", ValidCronJob with { Spec = ValidCronJob.Spec with { TimeZone = "Local" } },

@@ -76,6 +76,94 @@ public sealed class DeploymentRolloutsTests
         await cluster.UntilAsync(() => cluster.ActivePods(Ns, "app=web").All(p => VersionOf(p.Metadata) == 1), "the pods run version 1", ct);
     }
 
+    /// <summary>
+    /// Version <paramref name="version"/> of a template with what Go clients write differently: a quantity (<c>0.5</c>,
+    /// canonically <c>500m</c>) and an empty <c>emptyDir</c>.
+    /// </summary>
+    private static PodTemplateSpec RichVersion(int version)
+    {
+        var template = Version("web", version);
+        var container = template.Spec.Containers[0] with
+        {
+            Resources = new ResourceRequirements { Requests = new Dictionary<string, Quantity> { ["cpu"] = Quantity.Parse("0.5") } },
+            VolumeMounts = [new VolumeMount { Name = "scratch", MountPath = "/scratch" }],
+        };
+        return template with
+        {
+            Spec = template.Spec with { Containers = [container], Volumes = [new Volume { Name = "scratch", EmptyDir = new EmptyDirVolumeSource() }] },
+        };
+    }
+
+    /// <summary>
+    /// The template as <c>kubectl rollout undo</c> sends it back: re-encoded by Go, so with <c>creationTimestamp: null</c>,
+    /// <c>resources: {}</c> on containers without resources, canonical quantities, and without the hash label.
+    /// </summary>
+    private static PodTemplateSpec AsKubectlUndoSendsIt(PodTemplateSpec template)
+    {
+        var node = System.Text.Json.Nodes.JsonNode.Parse(KubernetesJson.Serialize(template))!;
+        node["metadata"]!["labels"]!.AsObject().Remove(WellKnownLabels.PodTemplateHash);
+        node["metadata"]!["creationTimestamp"] = null;
+        foreach (var container in node["spec"]!["containers"]!.AsArray())
+        {
+            if (container!["resources"] is not { } resources) container["resources"] = new System.Text.Json.Nodes.JsonObject();
+            else if (resources["requests"]?["cpu"] is { } cpu) resources["requests"]!["cpu"] = Quantity.Parse(cpu.GetValue<string>()).ToCanonicalString();
+        }
+        return KubernetesJson.Deserialize<PodTemplateSpec>(node.ToJsonString());
+    }
+
+    private static IEnumerable<TestCaseData> OldTemplates()
+    {
+        yield return new TestCaseData((Func<int, PodTemplateSpec>)(v => Version("web", v))).SetArgDisplayNames("plain");
+        yield return new TestCaseData((Func<int, PodTemplateSpec>)RichVersion).SetArgDisplayNames("quantity and emptyDir");
+    }
+
+    [TestCaseSource(nameof(OldTemplates))]
+    public async Task Update_OldTemplateAsKubectlUndoSendsIt_ReusesTheOldReplicaSetUnderTheNewestRevision(Func<int, PodTemplateSpec> version,
+        CancellationToken ct)
+    {
+        await using var cluster = await StartAsync(ct);
+        await cluster.Store.CreateAsync(Deployment("web", 2, version(1)), ct);
+        await UntilCompleteAsync(cluster, "web", ct);
+        await SetTemplateAsync(cluster, "web", version(2), ct);
+        var d = await UntilCompleteAsync(cluster, "web", ct);
+        var old = ReplicaSetOfVersion(cluster, d, 1);
+
+        await SetTemplateAsync(cluster, "web", AsKubectlUndoSendsIt(old.Spec.Template), ct);
+        d = await UntilCompleteAsync(cluster, "web", ct);
+
+        Assert.That(ReplicaSetsOf(cluster, d).Select(rs => rs.Metadata.Name), Is.EquivalentTo(new[] { old.Metadata.Name, ReplicaSetOfVersion(cluster, d, 2).Metadata.Name }),
+            "no third ReplicaSet: the one of revision 1 is scaled back up");
+        var reused = ReplicaSetOfVersion(cluster, d, 1);
+        Assert.That(reused.Metadata.Uid, Is.EqualTo(old.Metadata.Uid));
+        Assert.That((Revision(reused), Revision(d), reused.Spec.Replicas), Is.EqualTo(("3", "3", 2)));
+        Assert.That(reused.Metadata.Annotations[DeploymentAnnotations.RevisionHistory], Is.EqualTo("1"));
+        Assert.That((await new DeploymentRollouts(cluster.Store).GetHistoryAsync(Ns, "web", ct)).Select(h => h.Revision), Is.EqualTo(new[] { 2L, 3L }),
+            "revision 1 left the history and came back as the newest");
+    }
+
+    [Test]
+    public async Task UndoAsync_TemplateWithQuantitiesAndVolumes_ReusesTheOldReplicaSet(CancellationToken ct)
+    {
+        await using var cluster = await StartAsync(ct);
+        await cluster.Store.CreateAsync(Deployment("web", 2, RichVersion(1)), ct);
+        await UntilCompleteAsync(cluster, "web", ct);
+        for (var v = 2; v <= 3; v++)
+        {
+            await SetTemplateAsync(cluster, "web", AsKubectlUndoSendsIt(RichVersion(v)), ct);
+            await UntilCompleteAsync(cluster, "web", ct);
+        }
+        var rollouts = new DeploymentRollouts(cluster.Store);
+        var before = cluster.List<ReplicaSet>(Ns).Select(rs => rs.Metadata.Uid).ToHashSet();
+
+        await rollouts.UndoAsync(Ns, "web", toRevision: 1, ct);
+        var d = await UntilCompleteAsync(cluster, "web", ct);
+
+        Assert.That(cluster.List<ReplicaSet>(Ns).Select(rs => rs.Metadata.Uid), Is.EquivalentTo(before), "no ReplicaSet created");
+        Assert.That((Revision(ReplicaSetOfVersion(cluster, d, 1)), Revision(d)), Is.EqualTo(("4", "4")));
+        Assert.That((await rollouts.GetHistoryAsync(Ns, "web", ct)).Select(h => h.Revision), Is.EqualTo(new[] { 2L, 3L, 4L }));
+        await cluster.UntilAsync(() => cluster.ActivePods(Ns, "app=web").All(p => VersionOf(p.Metadata) == 1), "the pods run version 1", ct);
+    }
+
     [Test]
     public async Task UndoAsync_InvalidRequests_FailLikeKubectl(CancellationToken ct)
     {

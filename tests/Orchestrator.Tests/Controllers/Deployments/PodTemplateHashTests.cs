@@ -50,4 +50,33 @@ public sealed class PodTemplateHashTests
         Assert.That(PodTemplateHash.EqualIgnoringHash(plain, WithLabels(("app", "api"))), Is.False);
         Assert.That(PodTemplateHash.WithoutHashLabel(hashed).Metadata.Labels.Keys, Is.EqualTo(new[] { "app" }));
     }
+
+    private static PodTemplateSpec WithContainer(Func<Container, Container> change)
+    {
+        var template = Template("web");
+        return template with { Spec = template.Spec with { Containers = [change(template.Spec.Containers[0])] } };
+    }
+
+    private static IEnumerable<TestCaseData> SemanticPairs()
+    {
+        Quantity Q(string text) => Quantity.Parse(text);
+        yield return new TestCaseData(WithContainer(c => c with { Resources = new ResourceRequirements() }), Template("web"), true)
+            .SetArgDisplayNames("resources {} vs absent");
+        yield return new TestCaseData(
+            WithContainer(c => c with { Resources = new ResourceRequirements { Requests = new Dictionary<string, Quantity> { ["cpu"] = Q("0.5") } } }),
+            WithContainer(c => c with { Resources = new ResourceRequirements { Requests = new Dictionary<string, Quantity> { ["cpu"] = Q("500m") } } }), true)
+            .SetArgDisplayNames("0.5 vs 500m");
+        yield return new TestCaseData(
+            WithContainer(c => c with { Resources = new ResourceRequirements { Requests = new Dictionary<string, Quantity> { ["cpu"] = Q("0.5") } } }),
+            WithContainer(c => c with { Resources = new ResourceRequirements { Requests = new Dictionary<string, Quantity> { ["cpu"] = Q("1") } } }), false)
+            .SetArgDisplayNames("0.5 vs 1");
+        yield return new TestCaseData(Template("web", image: "nginx"), Template("web"), false).SetArgDisplayNames("other image");
+    }
+
+    [TestCaseSource(nameof(SemanticPairs))]
+    public void EqualIgnoringHash_SemanticallyEqualTemplates_CompareLikeKubernetesEqualIgnoreHash(PodTemplateSpec a, PodTemplateSpec b, bool equal)
+    {
+        Assert.That(PodTemplateHash.EqualIgnoringHash(a, b), Is.EqualTo(equal));
+        Assert.That(PodTemplateHash.EqualIgnoringHash(b, a), Is.EqualTo(equal));
+    }
 }
