@@ -215,9 +215,21 @@ public static class QuickstartApp
             table.Status("  (simulated pods serve no traffic; on Docker the quickstart fetches the page from it.)");
             return;
         }
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        var page = await http.GetStringAsync($"http://{endpoint}/", cancellationToken);
-        table.Status($"  GET http://{endpoint}/ -> {page.Trim()}");
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        // Ready pods reach the Service's Endpoints, and then the proxy, a moment later: retry until the timeout.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var page = await http.GetStringAsync($"http://{endpoint}/", bound.Token);
+                table.Status($"  GET http://{endpoint}/ -> {page.Trim()}");
+                return;
+            }
+            catch (HttpRequestException) when (!bound.IsCancellationRequested && attempt < 50)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200), bound.Token);
+            }
+        }
     }
 
     private static Task PauseAsync(QuickstartOptions options, TimeProvider time, CancellationToken cancellationToken) =>

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using Orchestrator.Api;
 using Orchestrator.Store;
@@ -13,7 +14,8 @@ public sealed class HistoryRingTests
         // Objects carry their own version, so a reader can tell whether fields of two different writes were mixed.
         var ring = new HistoryRing(16);
         var objects = Enumerable.Range(0, 64).Select(i => new ConfigMap { Metadata = new ObjectMeta { Name = $"m{i}" } }).ToArray();
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+        // Runs at least 1 s and until readers both hit and missed (a loaded CI machine may starve them), at most 20 s.
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         var writer = Task.Run(() =>
         {
             for (long rv = 1; !stop.IsCancellationRequested; rv++)
@@ -46,6 +48,12 @@ public sealed class HistoryRingTests
             }
         })).ToArray();
 
+        var started = Stopwatch.StartNew();
+        while (!stop.IsCancellationRequested && (started.Elapsed < TimeSpan.FromSeconds(1) || Interlocked.Read(ref hits) == 0 || Interlocked.Read(ref misses) == 0))
+        {
+            Thread.Sleep(10);
+        }
+        stop.Cancel();
         Assert.DoesNotThrowAsync(async () => await Task.WhenAll(readers.Append(writer)));
         Assert.That(Interlocked.Read(ref hits), Is.GreaterThan(0));
         Assert.That(Interlocked.Read(ref misses), Is.GreaterThan(0), "readers also raced with overwrites");
